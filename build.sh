@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The single entry point of the patch set: fetch, patch, build, test, export.
+# Run ./build.sh help for the commands; README.md explains the workflow.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+for part in common deps source tree compile test export; do
+    # shellcheck source=/dev/null
+    . "$ROOT/scripts/$part.sh"
+done
+
+usage() {
+    cat <<'EOF'
+usage: ./build.sh [COMMAND] [OPTIONS]
+
+  (none), build   fetch pristine CPython 3.13.5, lay the overlay and apply
+                  patches/ into build/src, build build/default (GIL) and
+                  build/ft (free-threaded), both --with-pydebug
+      --release   build optimised, non-debug interpreters instead, in
+                  build/release-default and build/release-ft
+  test            build what is missing, then run the project's tests on both
+                  interpreters (regrtest, refleaks) and the patch-set checks;
+                  ends with "N passed, N failed"
+  refresh [--into PATCH]
+                  write edits made in build/src back to patches/ and the
+                  overlay (--into: put all uncommitted edits into PATCH)
+  export DIR      write the change as a git format-patch series into DIR and
+                  verify it: git am onto pristine, every commit builds and
+                  passes test_functools
+  clean           remove build/ (the downloaded source in cache/ is kept)
+  help            this text
+
+environment:
+  CPYTHON_SOURCE  use this CPython 3.13 tarball or source directory (a git
+                  checkout works) instead of downloading Debian's
+EOF
+}
+
+build_interpreters() {
+    local prefix=""
+    case "${1:-}" in
+        --release) prefix=release- ;;
+        "") ;;
+        *) usage >&2; exit 2 ;;
+    esac
+    ensure_packages "${BUILD_DEPS[@]}"
+    prepare_tree
+    build_variant "${prefix}default" "$SRC"
+    build_variant "${prefix}ft" "$SRC"
+    phase "done: build/${prefix}default/python and build/${prefix}ft/python"
+}
+
+main() {
+    local command=${1:-build}
+    [ $# -gt 0 ] && shift
+    case "$command" in
+        build) build_interpreters "$@" ;;
+        test)
+            [ $# -eq 0 ] || { usage >&2; exit 2; }
+            build_interpreters
+            run_tests
+            ;;
+        refresh) refresh_patches "$@" ;;
+        export)
+            [ $# -eq 1 ] || die "usage: ./build.sh export DIR"
+            ensure_packages "${BUILD_DEPS[@]}"
+            prepare_tree
+            export_series "$1"
+            ;;
+        clean)
+            rm -rf "$BUILD"
+            echo "removed build/ (cache/ kept)"
+            ;;
+        help | -h | --help) usage ;;
+        *)
+            echo "build.sh: unknown command '$command'" >&2
+            usage >&2
+            exit 2
+            ;;
+    esac
+}
+
+main "$@"

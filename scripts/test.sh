@@ -1,0 +1,89 @@
+# ./build.sh test: the project's regression tests on both interpreters and
+# the patch-set hygiene checks, summarised as "N passed, N failed".
+# shellcheck shell=bash
+
+# The test modules this project touches, each run on both builds.  The
+# resources they need are enabled for all of them: 'cpu' turns on the long
+# stress variants.
+TEST_MODULES=(test_functools)
+TEST_RESOURCES=cpu
+# Refleak hunting (-R) on the module where our C code is exercised.
+REFLEAK_MODULES=(test_functools)
+TEST_BUILDS=(default ft)
+
+PASSED=0
+FAILED=0
+FAILURES=()
+
+# check NAME CMD...: run one check, log its output, count it.
+check() {
+    local name=$1 log
+    shift
+    log=$LOGS/test/$(echo "$name" | tr -c 'A-Za-z0-9_.\n-' '_').log
+    mkdir -p "$LOGS/test"
+    local t0=$SECONDS
+    if "$@" >"$log" 2>&1; then
+        PASSED=$((PASSED + 1))
+        printf '    ok     %-44s %4ds\n' "$name" $((SECONDS - t0))
+    else
+        FAILED=$((FAILED + 1))
+        FAILURES+=("$name: ${log#"$ROOT"/}")
+        printf '    FAILED %-44s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "${log#"$ROOT"/}"
+        tail -n 15 "$log" | sed 's/^/         | /'
+    fi
+}
+
+regrtest() {
+    local build=$1
+    shift
+    "$BUILD/$build/python" -m test --fail-env-changed --timeout 1200 "$@"
+}
+
+# check_clinic_and_globals: Argument Clinic and the global-objects generator
+# leave the patched tree unchanged.  Runs on a scratch checkout of what
+# patches/ generates, so a failure never edits build/src.
+check_generated_files() {
+    local py tmp=$BUILD/tmp/regen-check
+    py=$(host_python)
+    rm -rf "$tmp"
+    srcgit worktree prune
+    srcgit worktree add -q --detach "$tmp" refs/build/generated
+    (
+        cd "$tmp" &&
+            "$py" Tools/clinic/clinic.py --make --exclude Lib/test/clinic.test.c --srcdir . &&
+            "$py" Tools/build/generate_global_objects.py
+    ) || return 1
+    local changed
+    changed=$(git -C "$tmp" status --porcelain)
+    srcgit worktree remove --force "$tmp"
+    if [ -n "$changed" ]; then
+        echo "regeneration changes these files; run 'make clinic regen-global-objects' in build/default and refresh:"
+        echo "$changed"
+        return 1
+    fi
+}
+
+run_tests() {
+    local build module
+    phase "testing (logs in ${LOGS#"$ROOT"/}/test/)"
+    if has_local_edits; then
+        note "build/src has edits not in patches/: the interpreters are built from them;"
+        note "the hygiene checks below look at patches/ only"
+    fi
+    check "patch round trip (refresh reproduces patches/)" check_round_trip
+    check "clinic and global objects up to date" check_generated_files
+    for build in "${TEST_BUILDS[@]}"; do
+        for module in "${TEST_MODULES[@]}"; do
+            check "$module ($build)" regrtest "$build" -u "$TEST_RESOURCES" "$module"
+        done
+        for module in "${REFLEAK_MODULES[@]}"; do
+            check "$module -R 3:3 ($build)" regrtest "$build" -R 3:3 "$module"
+        done
+    done
+    echo
+    if [ "$FAILED" -gt 0 ]; then
+        printf 'failed: %s\n' "${FAILURES[@]}"
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
