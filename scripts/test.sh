@@ -2,10 +2,11 @@
 # the patch-set hygiene checks, summarised as "N passed, N failed".
 # shellcheck shell=bash
 
-# The test modules this project touches, each run on both builds.  The
-# resources they need are enabled for all of them: 'cpu' turns on the long
-# stress variants.
-TEST_MODULES=(test_functools)
+# The test modules this project touches, each run on both builds: ours, and
+# CPython's own specialization and descriptor tests, which the LOAD_ATTR
+# change must keep passing.  The resources they need are enabled for all of
+# them: 'cpu' turns on the long stress variants.
+TEST_MODULES=(test_functools test_opcache test_descr test_dis test_class)
 TEST_RESOURCES=cpu
 # Refleak hunting (-R) on the module where our C code is exercised.
 REFLEAK_MODULES=(test_functools)
@@ -72,6 +73,8 @@ run_tests() {
     fi
     check "patch round trip (refresh reproduces patches/)" check_round_trip
     check "clinic and global objects up to date" check_generated_files
+    check "NEWS entries named and formatted as blurb does" \
+        "$(host_python)" "$ROOT/scripts/news.py" check "$ROOT"
     for build in "${TEST_BUILDS[@]}"; do
         for module in "${TEST_MODULES[@]}"; do
             check "$module ($build)" regrtest "$build" -u "$TEST_RESOURCES" "$module"
