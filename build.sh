@@ -41,7 +41,11 @@ build_interpreters() {
     case "${1:-}" in
         --release) prefix=release- ;;
         "") ;;
-        *) usage >&2; exit 2 ;;
+        *)
+            echo "build.sh: unknown option '$1'" >&2
+            usage >&2
+            exit 2
+            ;;
     esac
     ensure_packages "${BUILD_DEPS[@]}"
     prepare_tree
@@ -51,8 +55,11 @@ build_interpreters() {
 }
 
 main() {
-    local command=${1:-build}
-    [ $# -gt 0 ] && shift
+    local command=build
+    case "${1:-}" in
+        "" | --*) ;;   # ./build.sh [--release] builds
+        *) command=$1; shift ;;
+    esac
     case "$command" in
         build) build_interpreters "$@" ;;
         test)
