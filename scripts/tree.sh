@@ -51,7 +51,7 @@ generate_commits() {
     for patch in $(series_entries "$input"); do
         [ -f "$input/patches/$patch" ] || die "patches/series names $patch, which does not exist"
         "$py" "$ROOT/scripts/patchset.py" split "$input/patches/$patch" "$work/p" 2>"$work/err" ||
-            die "patches/$patch: $(cut -d: -f2- "$work/err" | head -1 | sed 's/^ //')"
+            die "patches/$patch: $(sed -n '1s/^[^:]*: *//p' "$work/err")"
         while IFS= read -r f; do
             [ -f "$input/$f" ] || die "patches/$patch names overlay file $f, which does not exist"
             [ -z "${owner[$f]:-}" ] || die "overlay file $f is named by two patches: ${owner[$f]} and $patch"
@@ -62,9 +62,10 @@ generate_commits() {
             srcgit update-index --add --cacheinfo "$mode,$blob,$f"
         done <"$work/p/overlay"
         if [ -s "$work/p/diff" ]; then
-            f=$(sed -n 's/^+++ b\///p' "$work/p/diff" | while read -r f; do
-                srcgit cat-file -e "pristine:$f" 2>/dev/null || echo "$f"; done | head -1)
-            [ -z "$f" ] || die "patches/$patch creates $f: a file new to CPython belongs in the overlay"
+            while read -r f; do
+                srcgit cat-file -e "pristine:$f" 2>/dev/null ||
+                    die "patches/$patch creates $f: a file new to CPython belongs in the overlay"
+            done < <(sed -n 's/^+++ b\///p' "$work/p/diff")
             if ! srcgit apply --cached --whitespace=nowarn "$work/p/diff" 2>"$work/err"; then
                 err=$(grep -m1 -E 'patch failed|does not exist|already exists|corrupt|error' "$work/err" |
                     sed 's/^error: //')
@@ -138,7 +139,7 @@ serialize_commits() {
 
 # has_local_edits: build/src differs from what build.sh generated.
 has_local_edits() {
-    [ -n "$(srcgit status --porcelain | head -1)" ] ||
+    [ -n "$(srcgit status --porcelain)" ] ||
         [ "$(srcgit rev-parse -q --verify HEAD)" != "$(srcgit rev-parse -q --verify refs/build/generated)" ]
 }
 
@@ -213,7 +214,11 @@ refresh_patches() {
         srcgit commit -q --no-verify --fixup="$target" -- "${files[@]}"
         fixups=$((fixups + 1))
     done
-    if srcgit log --format=%s pristine..HEAD | grep -qE '^(fixup|squash|amend)! '; then
+    # (Not piped into grep -q: with pipefail, an early exit of grep would
+    # make the test fail at random.)
+    local subjects
+    subjects=$(srcgit log --format=%s pristine..HEAD)
+    if grep -qE '^(fixup|squash|amend)! ' <<<"$subjects"; then
         GIT_SEQUENCE_EDITOR=: srcgit rebase -q -i --autosquash pristine >"$LOGS/refresh-rebase.log" 2>&1 || {
             srcgit rebase --abort 2>/dev/null || true
             die "refresh: folding the edits into their patches conflicts; see ${LOGS#"$ROOT"/}/refresh-rebase.log"
