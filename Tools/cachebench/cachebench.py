@@ -66,7 +66,14 @@ DEFAULT_OPTIONS = {
     "contenders": 8,          # threads in the contended first access
     "rounds": 7,              # rounds of the thread figures per process
     "instances": 1_000_000,   # instances created by the memory figure
+    "clock": "wall",          # clock of the single-threaded timings
 }
+
+# The clocks the single-threaded timings can use.  Wall time is the measure;
+# the thread's CPU time leaves out the time the thread waited for a CPU, for
+# machines too busy to give a clean wall-clock figure.  The thread figures
+# (contended, seed, parallel) always use wall time.
+TIMING_CLOCKS = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
 
 
 # ---------------------------------------------------------------------------
@@ -125,7 +132,7 @@ def interpreter_info():
 # Timing helpers
 
 
-def make_timer(statement, unroll):
+def make_timer(statement, unroll, clock):
     """Compile a function timing `loops` runs of `statement` on `o`, unrolled.
 
     Unrolling keeps the cost of the for loop small next to what is measured;
@@ -136,12 +143,12 @@ def make_timer(statement, unroll):
     source = (
         f"def timer(loops, o):\n"
         f"    iterations = repeat(None, loops)\n"
-        f"    start = perf_counter_ns()\n"
+        f"    start = clock()\n"
         f"    for _ in iterations:\n"
         f"        {body}\n"
-        f"    return perf_counter_ns() - start\n"
+        f"    return clock() - start\n"
     )
-    namespace = {"repeat": itertools.repeat, "perf_counter_ns": time.perf_counter_ns}
+    namespace = {"repeat": itertools.repeat, "clock": clock}
     exec(source, namespace)
     return namespace["timer"]
 
@@ -197,8 +204,10 @@ def ratios(numerators, denominators):
     return [a / b for a, b in zip(numerators, denominators)]
 
 
-def unrolled_variant(statement, unroll, obj, target_ns):
-    timer = make_timer(statement, unroll)
+def unrolled_variant(statement, unroll, obj, options):
+    """A sampler of `statement` on `obj`: nanoseconds per execution."""
+    timer = make_timer(statement, unroll, TIMING_CLOCKS[options["clock"]])
+    target_ns = options["sample_ms"] * 1e6
     loops = calibrate(lambda loops: timer(loops, obj), target_ns)
     return lambda: timer(loops, obj) / (loops * unroll)
 
@@ -251,11 +260,10 @@ def figure_hit(options):
     plain = Plain()
     cached = Cached()
     cached.value  # the first access; everything timed below is a hit
-    target = options["sample_ms"] * 1e6
     got = paired_samples(
         {
-            "plain_ns": unrolled_variant("o.value", 32, plain, target),
-            "hit_ns": unrolled_variant("o.value", 32, cached, target),
+            "plain_ns": unrolled_variant("o.value", 32, plain, options),
+            "hit_ns": unrolled_variant("o.value", 32, cached, options),
         },
         options["samples"],
     )
@@ -287,8 +295,9 @@ def figure_first(options):
         def compute(self):
             return self.base + 1
 
-    first_timer = make_timer_over_list("o.value")
-    manual_timer = make_timer_over_list("o.value = o.compute()")
+    clock = TIMING_CLOCKS[options["clock"]]
+    first_timer = make_timer_over_list("o.value", clock)
+    manual_timer = make_timer_over_list("o.value = o.compute()", clock)
 
     def sampler(cls, timer):
         def run(count):
@@ -313,15 +322,16 @@ def figure_first(options):
     return got
 
 
-def make_timer_over_list(statement):
+def make_timer_over_list(statement, clock):
+    """Compile a function timing `statement` once for every `o` in a list."""
     source = (
         "def timer(objs):\n"
-        "    start = perf_counter_ns()\n"
+        "    start = clock()\n"
         "    for o in objs:\n"
         f"        {statement}\n"
-        "    return perf_counter_ns() - start\n"
+        "    return clock() - start\n"
     )
-    namespace = {"perf_counter_ns": time.perf_counter_ns}
+    namespace = {"clock": clock}
     exec(source, namespace)
     return namespace["timer"]
 
@@ -508,12 +518,11 @@ def figure_method_hit(options):
     """A cache hit through obj.meth(1) for each way of caching a method."""
     classes = method_classes()
     del classes["lru_cache_unbounded"]
-    target = options["sample_ms"] * 1e6
     variants = {}
     for name, cls in classes.items():
         obj = cls()
         obj.meth(1)  # fill the cache
-        variants[f"{name}_ns"] = unrolled_variant("o.meth(1)", 16, obj, target)
+        variants[f"{name}_ns"] = unrolled_variant("o.meth(1)", 16, obj, options)
     return paired_samples(variants, options["samples"])
 
 
@@ -754,6 +763,10 @@ FOOTNOTES = {
 }
 
 
+CLOCK_NAMES = {"wall": "wall clock (perf_counter_ns)",
+               "cpu": "the thread's CPU time (thread_time_ns), not wall time"}
+
+
 def rows_spec(config):
     """(figure, metric, label, unit, goal, footnote) for every row."""
     n = config["contenders"]
@@ -874,7 +887,8 @@ def render_table(report):
         f"{machine['cpu_count']} cores ({machine['usable_cpus']} usable), "
         f"{machine['memory_gib']} GiB; {machine['platform']}",
         f"load average before {report['load_before']}, after {report.get('load_after')}; "
-        f"{config['processes']} process(es) per interpreter and figure",
+        f"{config['processes']} process(es) per interpreter and figure; "
+        f"single-threaded timings by {CLOCK_NAMES[config.get('clock', 'wall')]}",
     ]
     shares = report.get("cpu_share") or {}
     if shares:
@@ -937,6 +951,7 @@ def drive_main(args):
         options["instances"] = args.instances
     options["threads"] = args.threads or usable_cpus()
     options["contenders"] = args.contenders
+    options["clock"] = args.clock
 
     figures = list(FIGURES)
     if args.only:
@@ -991,7 +1006,9 @@ def drive_main(args):
     if busy:
         report["warnings"].append(
             "the machine was busy: single-threaded timing samples got only "
-            + ", ".join(busy) + " of a CPU (median); their times are inflated and noisy")
+            + ", ".join(busy) + " of a CPU (median); "
+            + ("their times are inflated and noisy (--clock cpu leaves the waits out)"
+               if options["clock"] == "wall" else "the CPU clock leaves the waits out"))
     report["errors"] = driver.errors
     report["table"] = render_table(report)
     print(report["table"])
@@ -1099,6 +1116,9 @@ def main(argv=None):
     drive.add_argument("--samples", type=int, help="samples per process")
     drive.add_argument("--rounds", type=int, help="rounds of the thread figures per process")
     drive.add_argument("--instances", type=int, help="instances of the memory figure")
+    drive.add_argument("--clock", choices=sorted(TIMING_CLOCKS), default="wall",
+                       help="clock of the single-threaded timings: wall (perf_counter_ns, "
+                            "the default) or cpu (thread_time_ns, for a busy machine)")
     drive.add_argument("--only", help="comma-separated figures: " + ",".join(FIGURES))
     drive.add_argument("--quick", action="store_true",
                        help="fewer samples and one process: a smoke run, not a result")
