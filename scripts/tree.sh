@@ -213,7 +213,9 @@ refresh_patches() {
         srcgit commit -q --no-verify --fixup="$target" -- "${files[@]}"
         fixups=$((fixups + 1))
     done
-    if srcgit log --format=%s pristine..HEAD | grep -qE '^(fixup|squash|amend)! '; then
+    # Not grep -q: it stops reading at the first match, and under pipefail
+    # the SIGPIPE this gives git log would read as "no fixups".
+    if srcgit log --format=%s pristine..HEAD | grep -E '^(fixup|squash|amend)! ' >/dev/null; then
         GIT_SEQUENCE_EDITOR=: srcgit rebase -q -i --autosquash pristine >"$LOGS/refresh-rebase.log" 2>&1 || {
             srcgit rebase --abort 2>/dev/null || true
             die "refresh: folding the edits into their patches conflicts; see ${LOGS#"$ROOT"/}/refresh-rebase.log"

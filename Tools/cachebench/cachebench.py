@@ -60,11 +60,11 @@ CONTENDED_SLEEP = 0.05
 
 # Each figure's worker takes these options; the driver passes them all.
 DEFAULT_OPTIONS = {
-    "samples": 15,            # paired samples per process
+    "samples": 10,            # paired samples per process
     "sample_ms": 10.0,        # calibrated length of one timing sample
     "threads": None,          # parallel figure; None means all usable CPUs
     "contenders": 8,          # threads in the contended first access
-    "rounds": 7,              # rounds of the thread figures per process
+    "rounds": 5,              # rounds of the thread figures per process
     "instances": 1_000_000,   # instances created by the memory figure
     "clock": "wall",          # clock of the single-threaded timings
 }
@@ -560,7 +560,7 @@ FIGURES = {
 FREE_THREADED_ONLY = {"parallel"}
 
 # The memory figure's variants, each measured in its own process.
-MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method", "pure_python"]
+MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method"]
 
 
 def worker_main(args):
@@ -632,10 +632,11 @@ def load_average():
 
 
 class Driver:
-    def __init__(self, interpreters, options, processes):
+    def __init__(self, interpreters, options, processes, memory_runs):
         self.interpreters = interpreters  # name -> path
         self.options = options
         self.processes = processes
+        self.memory_runs = memory_runs
         self.errors = []
 
     def run_worker(self, name, figure, options=None):
@@ -685,7 +686,7 @@ class Driver:
     def measure_memory(self):
         """One fresh process per interpreter, variant and repetition."""
         merged = {name: {"values": {}, "gil_enabled": []} for name in self.interpreters}
-        for index in range(self.processes):
+        for index in range(self.memory_runs):
             for variant in MEMORY_VARIANTS:
                 for name in self.interpreters:
                     options = dict(self.options, variant=variant)
@@ -940,9 +941,10 @@ def drive_main(args):
 
     options = dict(DEFAULT_OPTIONS)
     processes = args.processes
+    memory_runs = args.memory_runs
     if args.quick:
         options.update(samples=5, rounds=3, instances=200_000, sample_ms=5.0)
-        processes = 1
+        processes = memory_runs = 1
     if args.samples:
         options["samples"] = args.samples
     if args.rounds:
@@ -960,13 +962,14 @@ def drive_main(args):
         if unknown:
             sys.exit(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
 
-    driver = Driver(interpreters, options, processes)
+    driver = Driver(interpreters, options, processes, memory_runs)
     report = {
         "format": 1,
         "timestamp": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         "machine": machine_info(),
         "load_before": load_average(),
-        "config": dict(options, processes=processes, figures=figures),
+        "config": dict(options, processes=processes, memory_runs=memory_runs,
+                       figures=figures),
         "interpreters": {},
         "warnings": [],
     }
@@ -982,8 +985,9 @@ def drive_main(args):
     results = {}
     for figure in figures:
         started = time.monotonic()
+        runs = memory_runs * len(MEMORY_VARIANTS) if figure == "memory" else processes
         progress(f"measuring {figure} on {len(interpreters)} interpreters "
-                 f"({processes} process{'es' if processes != 1 else ''} each)")
+                 f"({runs} process{'es' if runs != 1 else ''} each)")
         if figure == "memory":
             results[figure] = driver.measure_memory()
         else:
@@ -1111,8 +1115,13 @@ def main(argv=None):
                        help="threads of the parallel figure (default: all usable CPUs)")
     drive.add_argument("--contenders", type=int, default=DEFAULT_OPTIONS["contenders"],
                        help="threads of the contended first access (default: %(default)s)")
-    drive.add_argument("--processes", type=int, default=3,
-                       help="processes per interpreter and figure (default: %(default)s)")
+    drive.add_argument("--processes", type=int, default=5,
+                       help="processes per interpreter and figure (default: %(default)s); "
+                            "each process settles into its own speed, so many processes "
+                            "with fewer samples each beat the reverse")
+    drive.add_argument("--memory-runs", type=int, default=2,
+                       help="fresh processes per interpreter and variant of the memory "
+                            "figure (default: %(default)s; peak RSS barely varies)")
     drive.add_argument("--samples", type=int, help="samples per process")
     drive.add_argument("--rounds", type=int, help="rounds of the thread figures per process")
     drive.add_argument("--instances", type=int, help="instances of the memory figure")
