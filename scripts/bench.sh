@@ -10,7 +10,15 @@ BENCH_RESULTS=$BUILD/bench
 # run_bench [DRIVER OPTIONS...]: build what is missing, then measure.  The
 # options go to the driver (cachebench.py drive --help lists them).
 run_bench() {
-    local stock
+    local stock arg
+    for arg in "$@"; do
+        case "$arg" in
+            -h | --help)
+                "$(host_python)" "$ROOT/$BENCH_SCRIPT" drive --help
+                return 0
+                ;;
+        esac
+    done
     ensure_packages "${BUILD_DEPS[@]}"
     prepare_tree
     [ -f "$SRC/$BENCH_SCRIPT" ] || die "bench: $BENCH_SCRIPT is missing from build/src"

@@ -241,8 +241,8 @@ def run_threads(targets, barrier):
 
 
 # ---------------------------------------------------------------------------
-# Figures.  Each takes the options and returns a dict of lists of samples
-# (and sometimes a little extra); the driver takes the medians.
+# Figures.  Each takes the options and returns a dict of lists of samples,
+# which the driver merges over processes and summarises by their medians.
 
 
 def figure_hit(options):
@@ -676,11 +676,8 @@ class Driver:
                 if merged[name] is None:
                     merged[name] = {"values": {}, "gil_enabled": []}
                 merged[name]["gil_enabled"].append(result["gil_enabled"])
-                for key, value in result["values"].items():
-                    if isinstance(value, list):
-                        merged[name]["values"].setdefault(key, []).extend(value)
-                    else:
-                        merged[name]["values"][key] = value
+                for key, samples in result["values"].items():
+                    merged[name]["values"].setdefault(key, []).extend(samples)
         return merged
 
     def measure_memory(self):
@@ -716,6 +713,8 @@ def summarize(samples):
 
 
 def summarize_results(results):
+    """Per figure and interpreter: each metric's summary; for the seed
+    example's result lists, the most common list and how often it came."""
     summary = {}
     for figure, per_interp in results.items():
         summary[figure] = {}
@@ -730,10 +729,8 @@ def summarize_results(results):
                     common, times = counts.most_common(1)[0]
                     entry[key] = {"most_common": json.loads(common),
                                   "count": times, "n": len(value)}
-                elif isinstance(value, list):
-                    entry[key] = summarize(value)
                 else:
-                    entry[key] = value
+                    entry[key] = summarize(value)
             entry["gil_enabled"] = any(got["gil_enabled"])
             summary[figure][name] = entry
     return summary
