@@ -769,7 +769,8 @@ def rows_spec(config):
     """(figure, metric, label, unit, goal, footnote) for every row."""
     n = config["contenders"]
     t = config["threads"]
-    m = f"{config['instances'] / 1e6:g}M" if config["instances"] >= 1e6 else f"{config['instances']:,}"
+    instances = config["instances"]
+    m = f"{instances / 1e6:g}M" if instances >= 1e6 else f"{instances:,}"
     sleep_ms = CONTENDED_SLEEP * 1000
     return [
         ("hit", "hit_over_plain", "cached_property hit / plain load", "ratio",
@@ -996,8 +997,10 @@ def drive_main(args):
     report["summary"] = summarize_results(results)
     add_derived(report["summary"], results)
     for name in interpreters:
+        if not name.endswith("-ft"):
+            continue
         figures_with_gil = [figure for figure, per_interp in report["summary"].items()
-                            if name.endswith("-ft") and (per_interp.get(name) or {}).get("gil_enabled")]
+                            if (per_interp.get(name) or {}).get("gil_enabled")]
         if figures_with_gil:
             report["warnings"].append(
                 f"the GIL was enabled at run time in {name} during {', '.join(figures_with_gil)}")
