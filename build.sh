@@ -4,7 +4,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for part in common deps source tree compile test export; do
+for part in common deps source tree compile test export bench; do
     # shellcheck source=/dev/null
     . "$ROOT/scripts/$part.sh"
 done
@@ -24,6 +24,11 @@ usage: ./build.sh [COMMAND] [OPTIONS]
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the
                   overlay (--into: put all uncommitted edits into PATCH)
+  bench [OPTIONS] build optimised stock and patched interpreters (GIL and
+                  free-threaded) and run the functools caching benchmark on
+                  all four; prints one table, writes build/bench/<time>.json
+                  (options: --quick, --threads N, --only FIGURES, ...; see
+                  Tools/cachebench/cachebench.py drive --help)
   export DIR      write the change as a git format-patch series into DIR and
                   verify it: git am onto pristine, every commit builds and
                   passes test_functools
@@ -68,6 +73,7 @@ main() {
             run_tests
             ;;
         refresh) refresh_patches "$@" ;;
+        bench) run_bench "$@" ;;
         export)
             [ $# -eq 1 ] || die "usage: ./build.sh export DIR"
             ensure_packages "${BUILD_DEPS[@]}"

@@ -82,6 +82,10 @@ run_tests() {
         for module in "${REFLEAK_MODULES[@]}"; do
             check "$module -R 3:3 ($build)" regrtest "$build" -R 3:3 "$module"
         done
+        # The benchmark's figures run once, tiny: the script still works on
+        # this build.  No timing is checked (./build.sh bench measures).
+        check "cachebench smoke run ($build)" \
+            "$BUILD/$build/python" "$SRC/Tools/cachebench/cachebench.py" smoke
     done
     echo
     if [ "$FAILED" -gt 0 ]; then
