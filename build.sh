@@ -4,7 +4,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for part in common deps source tree compile test export; do
+for part in common deps apt source tree compile test export docs; do
     # shellcheck source=/dev/null
     . "$ROOT/scripts/$part.sh"
 done
