@@ -19,11 +19,17 @@ usage: ./build.sh [COMMAND] [OPTIONS]
       --release   build optimised, non-debug interpreters instead, in
                   build/release-default and build/release-ft
   test            build what is missing, then run the project's tests on both
-                  interpreters (regrtest, refleaks) and the patch-set checks;
+                  interpreters (regrtest, refleaks, the doctests of the doc
+                  pages we touch) and the patch-set checks;
                   ends with "N passed, N failed"
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the
                   overlay (--into: put all uncommitted edits into PATCH)
+  docs [--release]
+                  build the HTML documentation of the patched tree into
+                  build/docs/html with Debian's Sphinx and docs theme, run
+                  by build/default/python (--release: build/release-default);
+                  fails on a warning in a page we touch, counts the others
   export DIR      write the change as a git format-patch series into DIR and
                   verify it: git am onto pristine, every commit builds and
                   passes test_functools
@@ -58,8 +64,10 @@ main() {
         test)
             [ $# -eq 0 ] || { usage >&2; exit 2; }
             build_interpreters
+            prepare_docs_toolchain
             run_tests
             ;;
+        docs) build_docs "$@" ;;
         refresh) refresh_patches "$@" ;;
         export)
             [ $# -eq 1 ] || die "usage: ./build.sh export DIR"

@@ -114,3 +114,65 @@ docs_sphinx() {
     PYTHONPATH=$DOCS_SITE PYTHONNOUSERSITE=1 "$BUILD/$build/python" -m sphinx \
         -D needs_sphinx="$DOCS_NEEDS_SPHINX" "$@"
 }
+
+# build_docs [--release]: ./build.sh docs.  HTML of the patched tree in
+# build/docs/html, built by build/default/python (build/release-default
+# with --release: same patches, optimised, several times faster).  Fails on
+# a warning located in one of DOCS_PAGES; counts the others.
+build_docs() {
+    local build=default
+    case "${1:-}" in
+        --release) build=release-default ;;
+        "") ;;
+        *) die "docs: unknown option '$1' (usage: ./build.sh docs [--release])" ;;
+    esac
+    ensure_packages "${BUILD_DEPS[@]}"
+    prepare_tree
+    build_variant "$build" "$SRC"
+    prepare_docs_toolchain
+
+    local doc=$SRC/Doc py started
+    py=$(host_python) || die "no python3 >= 3.10 found"
+    # whatsnew/changelog.rst includes Doc/build/NEWS, which Doc/Makefile
+    # copies from Misc/NEWS; git in build/src is told to ignore it.
+    mkdir -p "$doc/build"
+    cp "$SRC/Misc/NEWS" "$doc/build/NEWS"
+    grep -qx '/Doc/build/' "$SRC/.git/info/exclude" || echo '/Doc/build/' >>"$SRC/.git/info/exclude"
+    # Sphinx reads again only the pages that changed; ours are read every
+    # time, so that their warnings are always complete.
+    (cd "$doc" && touch -- "${DOCS_PAGES[@]}")
+    mkdir -p "$DOCS_OUT"
+    started=$(date +%s)
+    phase "building the HTML documentation with build/$build/python (Sphinx log: ${LOGS#"$ROOT"/}/docs-html.log)"
+    run_logged "$LOGS/docs-html.log" "sphinx-build -b html" \
+        docs_sphinx "$build" -b html -n -j "$(nproc)" -d "$DOCS_OUT/doctrees" \
+        -w "$DOCS_OUT/warnings-last-build.txt" "$doc" "$DOCS_OUT/html" || exit 1
+    "$py" "$ROOT/scripts/doc_warnings.py" "$doc" "$DOCS_OUT/doctrees" "$started" \
+        "$DOCS_OUT/warnings.txt" "$DOCS_OUT/warnings-last-build.txt" "${DOCS_PAGES[@]}" |
+        sed "s|$ROOT/||g; s/^/    /"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || die "docs: warnings in the pages we touch (listed above)"
+    phase "done: build/docs/html/index.html"
+}
+
+# docs_doctest BUILD: the examples of DOCS_PAGES, run by build/BUILD/python
+# as make -C Doc doctest runs them (doctest blocks and the doctest
+# directives; examples in '::' literal blocks are not run, as upstream).
+# Only our pages are read.  Fails on a wrong example, and when a page ran
+# no example at all (the page moved, or the run read nothing).
+docs_doctest() {
+    local build=$1 out=$BUILD/docs-doctest/$1 include page
+    rm -rf "$out"
+    # Sphinx insists on reading the root document too.
+    include=contents.rst
+    for page in "${DOCS_PAGES[@]}"; do include+=",$page"; done
+    docs_sphinx "$build" -b doctest -q -E -d "$out/doctrees" -D include_patterns="$include" \
+        -D suppress_warnings=toc.not_readable \
+        "$SRC/Doc" "$out" || return 1
+    for page in "${DOCS_PAGES[@]}"; do
+        grep -qx "Document: ${page%.rst}" "$out/output.txt" || {
+            echo "doctest: no example of Doc/$page ran"
+            return 1
+        }
+    done
+    sed -n '/^Doctest summary/,$p' "$out/output.txt"
+}

@@ -79,6 +79,7 @@ run_tests() {
         for module in "${REFLEAK_MODULES[@]}"; do
             check "$module -R 3:3 ($build)" regrtest "$build" -R 3:3 "$module"
         done
+        check "doctests of our doc pages ($build)" docs_doctest "$build"
     done
     echo
     if [ "$FAILED" -gt 0 ]; then
