@@ -1,34 +1,29 @@
 """Sort the warnings of a Sphinx HTML build into ours and upstream's.
 
-usage: doc_warnings.py SRCDIR DOCTREEDIR STARTED STATE WARNINGS PAGE...
+A warning located in one of the pages we touch is ours, unless the list of
+upstream's warnings in those pages (KNOWN) excuses it; every other warning is
+upstream's (in the pristine tree, or from building with Sphinx 8.1 where
+upstream asks for 8.2).  Prints ours in full and upstream's as a count, and
+exits 1 when there is a warning of ours.
 
-SRCDIR is the Doc/ directory that was built, DOCTREEDIR Sphinx's doctree
-directory, STARTED the time (seconds since the epoch) the build started,
-WARNINGS the file Sphinx wrote with -w (STATE is written in the same
-format), and PAGE... the pages we touch,
-relative to SRCDIR.  A warning located in one of those pages is ours; any
-other is upstream's (it is there in the pristine tree, or comes from building
-with another Sphinx than upstream asks for).
-
-An incremental build re-reads, and warns about, only the pages that changed.
-So that upstream's count does not depend on what changed, STATE keeps the
-warnings of earlier builds: a page's warnings are replaced when it is read
-again, and those of pages not read again are carried over.  Warnings in no
-page of SRCDIR (in an included file, or with no location) come from this
-build only.
-
-Prints every warning of ours and a count of upstream's, writes all of them
-to STATE, and exits 1 when there is a warning of ours.
+An incremental build warns only about the pages it reads again.  So that
+the count does not depend on what changed, STATE keeps the warnings of
+earlier builds, in Sphinx's own format: a page's warnings are replaced when
+it is read again (its doctree is newer than STARTED) and carried over when
+it is not.  Warnings in no page (an included file, no location) come from
+the last build only.
 """
 
+import argparse
+import collections
 import os
 import re
 import sys
 
 # "LOCATION: LEVEL: message", LOCATION being "file", "file:line" or absent;
 # a message may go on over the following lines.
-RECORD = re.compile(
-    r"^(?:(?P<file>.+?)(?::(?P<line>\d+))?: )?(?P<level>WARNING|ERROR|CRITICAL|SEVERE): ")
+RECORD = re.compile(r"^(?:(?P<file>.+?)(?::\d+)?: )?"
+                    r"(?P<message>(?:WARNING|ERROR|CRITICAL|SEVERE): .*)$")
 
 
 def read_records(path):
@@ -38,70 +33,92 @@ def read_records(path):
             line = line.rstrip("\n")
             match = RECORD.match(line)
             if match or not records:
-                records.append({"file": match and match["file"] or "",
+                records.append({"file": match["file"] if match else None,
+                                "message": match["message"] if match else line,
                                 "text": line})
             else:
                 records[-1]["text"] += "\n" + line
     return records
 
 
-def docname(srcdir, file):
-    """The page a warning's file is, or None for anything else."""
-    if not file.endswith(".rst"):
+def page_of(srcdir, file):
+    """The page (path relative to srcdir) a warning is in, or None."""
+    if not file or not file.endswith(".rst"):
         return None
     rel = os.path.relpath(os.path.realpath(file), srcdir)
-    if rel.startswith(".." + os.sep):
-        return None
-    return rel[:-len(".rst")]
+    return None if rel.startswith(os.pardir + os.sep) else rel
 
 
-def main(argv):
-    if len(argv) < 6:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    srcdir, doctrees, started, state_path, warnings_path = argv[:5]
-    srcdir = os.path.realpath(srcdir)
-    started = float(started)
-    pages = {page[:-len(".rst")] for page in argv[5:]}
+def read_known(path):
+    known = collections.Counter()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                page, _, message = line.partition(": ")
+                known[page, message] += 1
+    return known
 
-    def read_again(name):
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--srcdir", required=True, help="the Doc/ that was built")
+    parser.add_argument("--doctrees", required=True, help="Sphinx's doctree directory")
+    parser.add_argument("--started", required=True, type=float,
+                        help="when the build started, seconds since the epoch")
+    parser.add_argument("--state", required=True, help="all warnings known so far")
+    parser.add_argument("--known", required=True,
+                        help="upstream's warnings in our pages: 'PAGE: MESSAGE' lines")
+    parser.add_argument("warnings", help="the file sphinx-build -w wrote")
+    parser.add_argument("pages", nargs="+", help="our pages, relative to srcdir")
+    args = parser.parse_args()
+    srcdir = os.path.realpath(args.srcdir)
+
+    def read_again(page):
+        doctree = os.path.join(args.doctrees, page[:-len(".rst")] + ".doctree")
         try:
-            mtime = os.stat(os.path.join(doctrees, name + ".doctree")).st_mtime
+            return os.stat(doctree).st_mtime >= args.started
         except FileNotFoundError:
             return False
-        return mtime >= started
 
-    records = read_records(warnings_path)
-    for record in records:
-        record["page"] = docname(srcdir, record["file"])
+    records = read_records(args.warnings)
     try:
-        earlier = read_records(state_path)
+        earlier = read_records(args.state)
     except FileNotFoundError:
         earlier = []
-    for record in earlier:
-        record["page"] = docname(srcdir, record["file"])
+    for record in records + earlier:
+        record["page"] = page_of(srcdir, record["file"])
     carried = [r for r in earlier
                if r["page"] and not read_again(r["page"])
-               and os.path.exists(os.path.join(srcdir, r["page"] + ".rst"))]
+               and os.path.exists(os.path.join(srcdir, r["page"]))]
     everything = records + carried
-    with open(state_path + ".new", "w", encoding="utf-8") as f:
+    with open(args.state + ".new", "w", encoding="utf-8") as f:
         f.writelines(r["text"] + "\n" for r in everything)
-    os.replace(state_path + ".new", state_path)
+    os.replace(args.state + ".new", args.state)
 
-    ours = [r for r in everything if r["page"] in pages]
-    upstream = [r for r in everything if r["page"] not in pages]
-    print(f"upstream: {len(upstream)} warnings outside the pages we touch "
-          f"({len(carried)} of them carried over from earlier builds of pages "
-          f"not read again); they are listed in {state_path}")
+    known = read_known(args.known)
+    ours, excused, upstream = [], [], []
+    for record in everything:
+        key = record["page"], record["message"]
+        if record["page"] not in args.pages:
+            upstream.append(record)
+        elif known[key] > 0:
+            known[key] -= 1
+            excused.append(record)
+        else:
+            ours.append(record)
+
+    print(f"upstream: {len(upstream)} warnings in other pages "
+          f"({len(carried)} carried over from earlier builds), "
+          f"{len(excused)} known ones in ours; all in {args.state}")
     if not ours:
-        print(f"ours: no warnings in {', '.join(sorted(argv[5:]))}")
+        print(f"ours: none in {', '.join(args.pages)}")
         return 0
-    print(f"ours: {len(ours)} warnings in the pages we touch "
-          "(treated as errors):")
+    print(f"ours: {len(ours)} warnings in the pages we touch, treated as errors:")
     for record in ours:
         print("  " + record["text"].replace("\n", "\n  "))
     return 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -131,7 +131,7 @@ build_docs() {
     build_variant "$build" "$SRC"
     prepare_docs_toolchain
 
-    local doc=$SRC/Doc py started
+    local doc=$SRC/Doc py started verdict=0
     py=$(host_python) || die "no python3 >= 3.10 found"
     # whatsnew/changelog.rst includes Doc/build/NEWS, which Doc/Makefile
     # copies from Misc/NEWS; git in build/src is told to ignore it.
@@ -142,15 +142,17 @@ build_docs() {
     # time, so that their warnings are always complete.
     (cd "$doc" && touch -- "${DOCS_PAGES[@]}")
     mkdir -p "$DOCS_OUT"
-    started=$(date +%s)
+    started=$(date +%s.%N)
     phase "building the HTML documentation with build/$build/python (Sphinx log: ${LOGS#"$ROOT"/}/docs-html.log)"
     run_logged "$LOGS/docs-html.log" "sphinx-build -b html" \
         docs_sphinx "$build" -b html -n -j "$(nproc)" -d "$DOCS_OUT/doctrees" \
         -w "$DOCS_OUT/warnings-last-build.txt" "$doc" "$DOCS_OUT/html" || exit 1
-    "$py" "$ROOT/scripts/doc_warnings.py" "$doc" "$DOCS_OUT/doctrees" "$started" \
-        "$DOCS_OUT/warnings.txt" "$DOCS_OUT/warnings-last-build.txt" "${DOCS_PAGES[@]}" |
-        sed "s|$ROOT/||g; s/^/    /"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || die "docs: warnings in the pages we touch (listed above)"
+    "$py" "$ROOT/scripts/doc_warnings.py" --srcdir "$doc" --doctrees "$DOCS_OUT/doctrees" \
+        --started "$started" --state "$DOCS_OUT/warnings.txt" \
+        --known "$ROOT/scripts/docs-known-warnings.txt" \
+        "$DOCS_OUT/warnings-last-build.txt" "${DOCS_PAGES[@]}" >"$DOCS_OUT/verdict.txt" || verdict=$?
+    sed "s|$ROOT/||g; s/^/    /" "$DOCS_OUT/verdict.txt"
+    [ "$verdict" -eq 0 ] || die "docs: warnings in the pages we touch (listed above)"
     phase "done: build/docs/html/index.html"
 }
 
