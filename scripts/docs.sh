@@ -120,11 +120,12 @@ docs_sphinx() {
 # with --release: same patches, optimised, several times faster).  Fails on
 # a warning located in one of DOCS_PAGES; counts the others.
 build_docs() {
-    local build=default
+    local build=default usage="usage: ./build.sh docs [--release]"
+    [ $# -le 1 ] || die "docs: too many arguments ($usage)"
     case "${1:-}" in
         --release) build=release-default ;;
         "") ;;
-        *) die "docs: unknown option '$1' (usage: ./build.sh docs [--release])" ;;
+        *) die "docs: unknown option '$1' ($usage)" ;;
     esac
     ensure_packages "${BUILD_DEPS[@]}"
     prepare_tree
