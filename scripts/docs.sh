@@ -75,8 +75,8 @@ unpack_docs_packages() {
     phase "unpacking the documentation packages into ${DOCS_DEPS#"$ROOT"/}"
     rm -rf "$DOCS_DEPS"
     mkdir -p "$DOCS_DEPS"
-    local sum deb
-    while read -r sum deb; do
+    local deb
+    while read -r _ deb; do
         dpkg-deb -x "$DOCS_DEBS/$deb" "$DOCS_DEPS" 2>"$BUILD/tmp/dpkg.err" ||
             die "cannot unpack ${DOCS_DEBS#"$ROOT"/}/$deb: $(head -1 "$BUILD/tmp/dpkg.err")"
     done <"$DOCS_DEBS/SHA256SUMS"
@@ -135,9 +135,10 @@ build_docs() {
     local doc=$SRC/Doc py started verdict=0
     py=$(host_python) || die "no python3 >= 3.10 found"
     # whatsnew/changelog.rst includes Doc/build/NEWS, which Doc/Makefile
-    # copies from Misc/NEWS; git in build/src is told to ignore it.
+    # copies from Misc/NEWS (only when it changed: a new copy makes Sphinx
+    # read the changelog again); git in build/src is told to ignore it.
     mkdir -p "$doc/build"
-    cp "$SRC/Misc/NEWS" "$doc/build/NEWS"
+    cmp -s "$SRC/Misc/NEWS" "$doc/build/NEWS" || cp "$SRC/Misc/NEWS" "$doc/build/NEWS"
     grep -qx '/Doc/build/' "$SRC/.git/info/exclude" || echo '/Doc/build/' >>"$SRC/.git/info/exclude"
     # Sphinx reads again only the pages that changed; ours are read every
     # time, so that their warnings are always complete.
