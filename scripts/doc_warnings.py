@@ -10,8 +10,9 @@ An incremental build warns only about the pages it reads again.  So that
 the count does not depend on what changed, STATE keeps the warnings of
 earlier builds, in Sphinx's own format: a page's warnings are replaced when
 it is read again (its doctree is newer than STARTED) and carried over when
-it is not.  Warnings in no page (an included file, no location) come from
-the last build only.
+it is not.  Those of a file that is no page (an included file such as
+Doc/build/NEWS, or "<unknown>") are replaced when the build warned about
+that file at all, and carried over otherwise.
 """
 
 import argparse
@@ -88,9 +89,14 @@ def main():
         earlier = []
     for record in records + earlier:
         record["page"] = page_of(srcdir, record["file"])
+    # A page's warnings are replaced when it is read again.  For a file that
+    # is no page (an included file, "<unknown>") we cannot tell; its
+    # warnings are replaced when this build warned about it at all.
+    warned_now = {r["file"] for r in records}
     carried = [r for r in earlier
-               if r["page"] and not read_again(r["page"])
-               and os.path.exists(os.path.join(srcdir, r["page"]))]
+               if (r["page"] and not read_again(r["page"])
+                   and os.path.exists(os.path.join(srcdir, r["page"])))
+               or (not r["page"] and r["file"] not in warned_now)]
     everything = records + carried
     with open(args.state + ".new", "w", encoding="utf-8") as f:
         f.writelines(r["text"] + "\n" for r in everything)
