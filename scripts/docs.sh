@@ -25,7 +25,7 @@ DOCS_PACKAGE_EXCLUDE='^python3-minimal$'
 
 # 3.13.5's Doc/conf.py asks for Sphinx 8.2 (needs_sphinx); $DEBIAN_SUITE
 # has 8.1.  We build with 8.1 on purpose and say so on the command line;
-# the warnings this costs are upstream's and are reported apart from ours.
+# a warning this costs elsewhere is counted apart from ours.
 DOCS_NEEDS_SPHINX=8.1
 
 DOCS_DEBS=$CACHE/docs-debs-$DEBIAN_SUITE
@@ -50,6 +50,7 @@ fetch_docs_packages() {
     local packages
     mapfile -t packages < <(grep -v '^ ' "$LOGS/docs-depends.log" | grep -E "$DOCS_PACKAGE_PATTERN" |
         grep -vE "$DOCS_PACKAGE_EXCLUDE" | sort -u)
+    [ ${#packages[@]} -gt 0 ] || die "apt-cache depends listed no packages; see ${LOGS#"$ROOT"/}/docs-depends.log"
     phase "downloading ${#packages[@]} documentation packages ($DEBIAN_SUITE) into ${DOCS_DEBS#"$ROOT"/}"
     note "${packages[*]}"
     # Downloaded next to the cache and moved into place when complete, so an
