@@ -4,7 +4,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for part in common deps source tree compile test export bench; do
+for part in common deps apt source tree compile test export bench docs; do
     # shellcheck source=/dev/null
     . "$ROOT/scripts/$part.sh"
 done
@@ -19,7 +19,8 @@ usage: ./build.sh [COMMAND] [OPTIONS]
       --release   build optimised, non-debug interpreters instead, in
                   build/release-default and build/release-ft
   test            build what is missing, then run the project's tests on both
-                  interpreters (regrtest, refleaks) and the patch-set checks;
+                  interpreters (regrtest, refleaks, the doctests of the doc
+                  pages we touch) and the patch-set checks;
                   ends with "N passed, N failed"
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the
@@ -29,6 +30,11 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   all four; prints one table, writes build/bench/<time>.json
                   (options: --quick, --threads N, --only FIGURES, ...; see
                   Tools/cachebench/cachebench.py drive --help)
+  docs [--release]
+                  build the HTML documentation of the patched tree into
+                  build/docs/html with Debian's Sphinx and docs theme, run
+                  by build/default/python (--release: build/release-default);
+                  fails on a warning in a page we touch, counts the others
   export DIR      write the change as a git format-patch series into DIR and
                   verify it: git am onto pristine, every commit builds and
                   passes test_functools
@@ -70,8 +76,10 @@ main() {
         test)
             [ $# -eq 0 ] || { usage >&2; exit 2; }
             build_interpreters
+            prepare_docs_toolchain
             run_tests
             ;;
+        docs) build_docs "$@" ;;
         refresh) refresh_patches "$@" ;;
         bench) run_bench "$@" ;;
         export)

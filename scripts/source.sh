@@ -8,36 +8,13 @@ fetch_orig_tarball() {
         check_sha256 "$tarball"
         return 0
     fi
-    local mirror keyring py
-    py=$(host_python) || die "no python3 >= 3.10 found (install python3)"
-    IFS=$'\t' read -r mirror keyring < <("$py" "$ROOT/scripts/debian_mirror.py") ||
-        die "cannot find the Debian mirror in the apt configuration"
-    phase "downloading $DEBIAN_SOURCE_PACKAGE source ($DEBIAN_SUITE) from $mirror"
-
-    # An apt configuration of our own: the system's sources, lists and
-    # package state are neither read nor changed.
     local apt=$CACHE/apt
-    rm -rf "$apt"
-    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/download"
-    local option=""
-    [ -n "$keyring" ] && option="[signed-by=$keyring] "
-    echo "deb-src ${option}$mirror $DEBIAN_SUITE main" >"$apt/sources.list"
-    local aptopts=(
-        -o "Dir::Etc::SourceList=$apt/sources.list"
-        -o "Dir::Etc::SourceParts=/dev/null"
-        -o "Dir::State::Lists=$apt/lists"
-        -o "Dir::Cache=$apt"
-        -o "Dir::State::status=/dev/null"
-    )
-    # As root, apt would hand the download to the _apt user, who cannot
-    # write into our cache directory.
-    [ "$(id -u)" -eq 0 ] && aptopts+=(-o "APT::Sandbox::User=root")
-    run_logged "$LOGS/fetch.log" "apt-get update ($DEBIAN_SUITE sources)" \
-        apt-get "${aptopts[@]}" update ||
-        die "cannot read the $DEBIAN_SUITE source index from $mirror"
+    isolated_apt "$apt" deb-src
+    phase "downloading $DEBIAN_SOURCE_PACKAGE source ($DEBIAN_SUITE)"
+    mkdir -p "$apt/download"
     (cd "$apt/download" &&
         run_logged "$LOGS/fetch-source.log" "apt-get source" \
-            apt-get "${aptopts[@]}" source --download-only "$DEBIAN_SOURCE_PACKAGE") ||
+            apt-get "${APT_OPTS[@]}" source --download-only "$DEBIAN_SOURCE_PACKAGE") ||
         die "cannot download the $DEBIAN_SOURCE_PACKAGE source package"
     [ -f "$apt/download/$ORIG_TARBALL" ] ||
         die "the $DEBIAN_SUITE source package has no $ORIG_TARBALL (it moved to another upstream version?)"

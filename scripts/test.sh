@@ -86,6 +86,7 @@ run_tests() {
         # this build.  No timing is checked (./build.sh bench measures).
         check "cachebench smoke run ($build)" \
             "$BUILD/$build/python" "$SRC/Tools/cachebench/cachebench.py" smoke
+        check "doctests of our doc pages ($build)" docs_doctest "$build"
     done
     echo
     if [ "$FAILED" -gt 0 ]; then
