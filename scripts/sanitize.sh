@@ -1,0 +1,96 @@
+# ./build.sh sanitize: the project's test modules on a free-threaded build
+# with ThreadSanitizer and a GIL build with AddressSanitizer, and every
+# sanitizer report sorted by whether it involves code the patch set changes.
+# shellcheck shell=bash
+
+# clang and its sanitizer runtimes build the TSan interpreter; llvm brings
+# llvm-symbolizer, without which clang's reports have no function names.
+SANITIZER_PACKAGES=(clang libclang-rt-dev llvm)
+SANITIZE_LOGS=$LOGS/sanitize
+# Per test file; a sanitized pydebug build runs 5-15 times slower.
+SANITIZE_TIMEOUT=3600
+
+# Runtime options, and why each differs from the sanitizer's default.
+#
+# ASan:
+#   detect_leaks=0             CPython does not free everything at exit (static
+#                              types, interned strings, the main thread state),
+#                              so LeakSanitizer reports every run; leaks of ours
+#                              are what ./build.sh test's -R 3:3 runs hunt.
+#   allocator_may_return_null=1  tests that ask for huge allocations expect
+#                              MemoryError, not an abort.
+#   handle_segv=0              faulthandler and its tests install CPython's own
+#                              SIGSEGV handler and check what it prints.
+# TSan:
+#   suppressions=...           CPython 3.13's own list of known races in the
+#                              interpreter (Tools/tsan/suppressions*.txt, as
+#                              upstream's TSan CI uses it); nothing of ours is
+#                              in it and nothing is added to it.
+#   handle_segv=0              as for ASan.
+#   (both) log_path=DIR/report  each process writes its reports to
+#                              report.PID, so that reports from subprocesses
+#                              the tests start are counted too.
+asan_options() {
+    echo "detect_leaks=0:allocator_may_return_null=1:handle_segv=0${1:+:log_path=$1}"
+}
+tsan_options() {
+    echo "suppressions=$SRC/Tools/tsan/suppressions_free_threading.txt:handle_segv=0${1:+:log_path=$1}"
+}
+
+# sanitized_module VARIANT MODULE: run MODULE's tests on build/VARIANT with
+# the reports in build/logs/sanitize/VARIANT/MODULE/, then sort them.  One
+# line of result; counts failures in SANITIZE_FAILED.
+sanitized_module() {
+    local variant=$1 module=$2 dir=$SANITIZE_LOGS/$1/$2 t0=$SECONDS status=ok verdict
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    ASAN_OPTIONS=$(asan_options "$dir/report") TSAN_OPTIONS=$(tsan_options "$dir/report") \
+        "$BUILD/$variant/python" -m test --fail-env-changed --timeout "$SANITIZE_TIMEOUT" \
+        -u "$TEST_RESOURCES" "$module" >"$dir/regrtest.log" 2>&1 || status=FAILED
+    classify_reports "$dir" >"$dir/reports.txt" || status=FAILED
+    verdict="$(sed -n 's/^Result: //p' "$dir/regrtest.log" | tail -1)"
+    printf '    %-6s %-28s %5s  regrtest: %s; %s\n' "$status" "$module ($variant)" \
+        "$(elapsed_since "$t0")" "${verdict:-no result (crashed?)}" "$(head -1 "$dir/reports.txt")"
+    if [ "$status" != ok ]; then
+        SANITIZE_FAILED+=("$module ($variant): ${dir#"$ROOT"/}")
+        sed -n '2,$p' "$dir/reports.txt" | head -n 60 | sed 's/^/         | /'
+    fi
+}
+
+# classify_reports DIR: the reports of DIR/report.*, and a non-zero status
+# if one of them involves a function the patch set changes.
+classify_reports() {
+    local files=("$1"/report.*)
+    [ -e "${files[0]}" ] || files=()
+    "$(host_python)" "$ROOT/scripts/sanitizer_reports.py" classify \
+        "$SANITIZE_LOGS/our-functions.txt" "${files[@]}"
+}
+
+run_sanitizers() {
+    SANITIZE_FAILED=()
+    ensure_packages "${BUILD_DEPS[@]}" "${SANITIZER_PACKAGES[@]}"
+    prepare_tree
+    mkdir -p "$SANITIZE_LOGS"
+    # The build runs the new interpreter (freezing modules, sysconfig), so
+    # the options apply there too.
+    ASAN_OPTIONS=$(asan_options) TSAN_OPTIONS=$(tsan_options) build_variant asan-default "$SRC"
+    ASAN_OPTIONS=$(asan_options) TSAN_OPTIONS=$(tsan_options) build_variant tsan-ft "$SRC"
+    "$(host_python)" "$ROOT/scripts/sanitizer_reports.py" functions "$SRC" \
+        >"$SANITIZE_LOGS/our-functions.txt" || die "cannot list the functions the patch set changes"
+    phase "our code: $(wc -l <"$SANITIZE_LOGS/our-functions.txt") functions the patch set adds or changes" \
+        "(${SANITIZE_LOGS#"$ROOT"/}/our-functions.txt)"
+
+    local variant module
+    for variant in asan-default tsan-ft; do
+        phase "testing on build/$variant (logs and reports in ${SANITIZE_LOGS#"$ROOT"/}/$variant/)"
+        for module in "${TEST_MODULES[@]}"; do
+            sanitized_module "$variant" "$module"
+        done
+    done
+    echo
+    if [ ${#SANITIZE_FAILED[@]} -gt 0 ]; then
+        printf 'failed: %s\n' "${SANITIZE_FAILED[@]}"
+        return 1
+    fi
+    echo "sanitizers: all tests pass; no report involves code the patch set changes"
+}
