@@ -152,10 +152,10 @@ def compare(name, stock, patched):
                   + " ".join(sorted(run.flaky())))
     if both:
         print("    failing on both sides (environment; cancel out): " + " ".join(both))
-    print(f"    new failures ({name}): " + ("none" if not new else ""))
+    print(f"    new failures ({name}):" + (" none" if not new else ""))
     for line in new:
         print(f"      {line}")
-    print(f"    fixed failures ({name}): " + ("none" if not fixed else ""))
+    print(f"    fixed failures ({name}):" + (" none" if not fixed else ""))
     for line in fixed:
         print(f"      {line}")
     return sum(1 for line in new if not line.startswith("    "))
