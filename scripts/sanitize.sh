@@ -27,6 +27,13 @@ SANITIZE_TIMEOUT=3600
 #   (both) log_path=DIR/report  each process writes its reports to
 #                              report.PID, so that reports from subprocesses
 #                              the tests start are counted too.
+# Tests left out of the ASan runs, each for a reason outside the patch set.
+#   test_detach_materialized_dict_no_memory (test_class): makes an allocation
+#     fail on purpose while an instance's dict is detached, and CPython leaks
+#     the dict on that path; upstream runs it in a subprocess so that -R does
+#     not see the leak (gh-124722), but LeakSanitizer in that subprocess does.
+ASAN_IGNORED_TESTS=(test_detach_materialized_dict_no_memory)
+
 asan_options() {
     echo "allocator_may_return_null=1:handle_segv=0${1:+:log_path=$1}"
 }
@@ -39,11 +46,15 @@ tsan_options() {
 # line of result; counts failures in SANITIZE_FAILED.
 sanitized_module() {
     local variant=$1 module=$2 dir=$SANITIZE_LOGS/$1/$2 t0=$SECONDS status=ok verdict
+    local ignore=() test
+    case "$variant" in
+        asan-*) for test in "${ASAN_IGNORED_TESTS[@]}"; do ignore+=(-i "$test"); done ;;
+    esac
     rm -rf "$dir"
     mkdir -p "$dir"
     ASAN_OPTIONS=$(asan_options "$dir/report") TSAN_OPTIONS=$(tsan_options "$dir/report") \
         "$BUILD/$variant/python" -m test --fail-env-changed --timeout "$SANITIZE_TIMEOUT" \
-        -u "$TEST_RESOURCES" "$module" >"$dir/regrtest.log" 2>&1 || status=FAILED
+        -u "$TEST_RESOURCES" "${ignore[@]}" "$module" >"$dir/regrtest.log" 2>&1 || status=FAILED
     classify_reports "$dir" >"$dir/reports.txt" || status=FAILED
     verdict="$(sed -n 's/^Result: //p' "$dir/regrtest.log" | tail -1)"
     printf '    %-6s %-28s %5s  regrtest: %s; %s\n' "$status" "$module ($variant)" \
