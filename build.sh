@@ -29,9 +29,10 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   an hour on two cores.  Logs in build/logs/full/
   sanitize        build build/asan-default (GIL, AddressSanitizer) and
                   build/tsan-ft (free-threaded, ThreadSanitizer, clang), run
-                  the project's test modules on them and sort every sanitizer
-                  report by whether it involves a function the patch set
-                  changes; fails on a test failure or on such a report.
+                  the project's test modules on them (-u cpu) and sort every
+                  sanitizer report by whether it has a frame in a function
+                  the patch set changes; fails on a test failure or on any
+                  report left after upstream's TSan suppressions.
                   Logs and reports in build/logs/sanitize/
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the

@@ -43,9 +43,11 @@ tsan_options() {
 
 # sanitized_module VARIANT MODULE: run MODULE's tests on build/VARIANT with
 # the reports in build/logs/sanitize/VARIANT/MODULE/, then sort them.  One
-# line of result; counts failures in SANITIZE_FAILED.
+# line of result.  Any report fails the module, whoever's code it is in: a
+# race in CPython that our tests trigger still needs a look.  Failures are
+# collected in SANITIZE_FAILED.
 sanitized_module() {
-    local variant=$1 module=$2 dir=$SANITIZE_LOGS/$1/$2 t0=$SECONDS status=ok verdict
+    local variant=$1 module=$2 dir=$SANITIZE_LOGS/$1/$2 t0=$SECONDS status=ok verdict rc=0
     local ignore=() test
     case "$variant" in
         asan-*) for test in "${ASAN_IGNORED_TESTS[@]}"; do ignore+=(-i "$test"); done ;;
@@ -54,19 +56,20 @@ sanitized_module() {
     mkdir -p "$dir"
     ASAN_OPTIONS=$(asan_options "$dir/report") TSAN_OPTIONS=$(tsan_options "$dir/report") \
         "$BUILD/$variant/python" -m test --fail-env-changed --timeout "$SANITIZE_TIMEOUT" \
-        -u "$TEST_RESOURCES" "${ignore[@]}" "$module" >"$dir/regrtest.log" 2>&1 || status=FAILED
+        -u "$TEST_RESOURCES" "${ignore[@]}" "$module" >"$dir/regrtest.log" 2>&1 || rc=$?
     classify_reports "$dir" >"$dir/reports.txt" || status=FAILED
+    [ "$rc" -eq 0 ] || status=FAILED
     verdict="$(sed -n 's/^Result: //p' "$dir/regrtest.log" | tail -1)"
-    printf '    %-6s %-28s %5s  regrtest: %s; %s\n' "$status" "$module ($variant)" \
-        "$(elapsed_since "$t0")" "${verdict:-no result (crashed?)}" "$(head -1 "$dir/reports.txt")"
+    printf '    %-6s %-28s %5s  regrtest: %s, exit status %s; %s\n' "$status" "$module ($variant)" \
+        "$(elapsed_since "$t0")" "${verdict:-no result (crashed?)}" "$rc" "$(head -1 "$dir/reports.txt")"
     if [ "$status" != ok ]; then
         SANITIZE_FAILED+=("$module ($variant): ${dir#"$ROOT"/}")
         sed -n '2,$p' "$dir/reports.txt" | head -n 60 | sed 's/^/         | /'
     fi
 }
 
-# classify_reports DIR: the reports of DIR/report.*, and a non-zero status
-# if one of them involves a function the patch set changes.
+# classify_reports DIR: the reports of DIR/report.*, sorted; a non-zero
+# status if there is any.
 classify_reports() {
     local files=("$1"/report.*)
     [ -e "${files[0]}" ] || files=()
@@ -101,5 +104,5 @@ run_sanitizers() {
         printf 'failed: %s\n' "${SANITIZE_FAILED[@]}"
         return 1
     fi
-    echo "sanitizers: all tests pass; no report involves code the patch set changes"
+    echo "sanitizers: all tests pass; no sanitizer reports"
 }

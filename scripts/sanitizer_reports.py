@@ -7,8 +7,9 @@ whether they involve them.
         set adds or changes (git diff pristine, work tree included)
     sanitizer_reports.py classify FUNCTIONS_FILE REPORT_FILE...
         read ASan/TSan report files (written through log_path=), print how
-        many reports there are and every report that has one of those
-        functions anywhere in its stacks; exit 1 if there is such a report
+        many reports there are, a count of each kind, and in full every
+        report that has one of those functions anywhere in its stacks; exit 1
+        if there is any report
 
 Files are not fine enough: Objects/dictobject.c is in almost every stack,
 and the patch set changes a few functions of it.  A report is "ours" when a
@@ -123,13 +124,13 @@ def classify(functions_file, report_files):
         summary = next((SUMMARY.match(line).group(1) for line in report if SUMMARY.match(line)),
                        report[0].strip())
         kinds[summary] += 1
-    print(f"{len(reports)} sanitizer reports, {len(ours)} involving functions the patch set changes")
+    print(f"{len(reports)} sanitizer reports, {len(ours)} with a frame in a function the patch set changes")
     for summary, n in kinds.most_common():
         print(f"  {n:4d} x {summary}")
     for path, report in ours:
         print(f"--- report in our code ({path}):")
         print("\n".join(report))
-    return 1 if ours else 0
+    return 1 if reports else 0
 
 
 def main(argv):
