@@ -4,7 +4,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for part in common deps apt source tree compile test export bench docs; do
+for part in common deps apt source tree compile test full sanitize export bench docs; do
     # shellcheck source=/dev/null
     . "$ROOT/scripts/$part.sh"
 done
@@ -22,6 +22,19 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   interpreters (regrtest, refleaks, the doctests of the doc
                   pages we touch) and the patch-set checks;
                   ends with "N passed, N failed"
+      --full      then also: build stock 3.13.5 (build/stock-default,
+                  build/stock-ft), hunt refleaks in test_functools with
+                  -u cpu, run the entire regrtest suite on stock and patched
+                  (GIL and free-threaded; failures re-run once) and print new
+                  and fixed failures; fails on any new failure.  Slow: about
+                  an hour on two cores.  Logs in build/logs/full/
+  sanitize        build build/asan-default (GIL, AddressSanitizer) and
+                  build/tsan-ft (free-threaded, ThreadSanitizer, clang), run
+                  the project's test modules on them (-u cpu) and sort every
+                  sanitizer report by whether it has a frame in a function
+                  the patch set changes; fails on a test failure or on any
+                  report left after upstream's TSan suppressions.
+                  Logs and reports in build/logs/sanitize/
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the
                   overlay (--into: put all uncommitted edits into PATCH)
@@ -74,10 +87,28 @@ main() {
     case "$command" in
         build) build_interpreters "$@" ;;
         test)
-            [ $# -eq 0 ] || { usage >&2; exit 2; }
+            local full=""
+            case "${1:-}" in
+                --full) full=1; shift ;;
+            esac
+            if [ $# -gt 0 ]; then
+                echo "build.sh: test: unknown option '$1' (usage: ./build.sh test [--full])" >&2
+                exit 2
+            fi
             build_interpreters
             prepare_docs_toolchain
-            run_tests
+            if [ -z "$full" ]; then
+                run_tests
+            else
+                local status=0
+                run_tests || status=1
+                run_full_comparison || status=1
+                return $status
+            fi
+            ;;
+        sanitize)
+            [ $# -eq 0 ] || { echo "build.sh: sanitize takes no options" >&2; exit 2; }
+            run_sanitizers
             ;;
         docs) build_docs "$@" ;;
         refresh) refresh_patches "$@" ;;

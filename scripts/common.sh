@@ -37,6 +37,12 @@ phase() {
     printf '==> [%3d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"
 }
 
+# elapsed_since T0: the time since SECONDS was T0, as 12m05s.
+elapsed_since() {
+    local t=$((SECONDS - $1))
+    printf '%dm%02ds' $((t / 60)) $((t % 60))
+}
+
 note() {
     echo "    $*"
 }

@@ -2,11 +2,17 @@
 # shellcheck shell=bash
 
 # Configure flags of a build variant, by the end of its name: default and ft
-# are pydebug builds (GIL and free-threaded), release-* optimised ones.
+# are pydebug builds (GIL and free-threaded), release-* optimised ones,
+# asan-default and tsan-ft pydebug builds with a sanitizer.  ASan runs with
+# gcc's runtime and without pymalloc, so that it sees every object's
+# allocation; TSan with clang, the compiler upstream's suppression lists are
+# kept for (gcc's TSan does not model the atomic fences of Python/lock.c).
 variant_flags() {
     case "$1" in
         *release-default) echo "" ;;
         *release-ft) echo "--disable-gil" ;;
+        *asan-default) echo "--with-pydebug --with-address-sanitizer --without-pymalloc" ;;
+        *tsan-ft) echo "--with-pydebug --disable-gil --with-thread-sanitizer CC=clang" ;;
         *default) echo "--with-pydebug" ;;
         *ft) echo "--with-pydebug --disable-gil" ;;
         *) die "unknown build variant $1" ;;

@@ -1,0 +1,63 @@
+# ./build.sh test --full: the whole regrtest suite on stock CPython and on
+# the patched tree, for the GIL and the free-threaded build, compared so
+# that a test the patch set breaks cannot hide among the tests that fail
+# here for reasons of the environment (running as root, no network).
+# shellcheck shell=bash
+
+FULL_BUILDS=(default ft)
+FULL_LOGS=$LOGS/full
+# Per test file; pydebug builds on two shared cores are slow, and a hung
+# test must not stall the run for good.
+FULL_TIMEOUT=1200
+
+# full_suite VARIANT: the entire suite on build/VARIANT, its output in
+# build/logs/full/VARIANT.log.  Failing tests are re-run once (--rerun) so
+# that a flaky test does not read as a failure; the exit status of regrtest
+# is not ours to judge here (stock fails some tests too): the log is.
+full_suite() {
+    local variant=$1 log=$FULL_LOGS/$1.log t0=$SECONDS
+    phase "full suite on build/$variant (log: ${log#"$ROOT"/})"
+    "$BUILD/$variant/python" -m test -j"$(nproc)" --rerun --fail-env-changed \
+        --timeout "$FULL_TIMEOUT" >"$log" 2>&1 || true
+    grep -q '^Result: ' "$log" || {
+        tail -n 25 "$log" | sed 's/^/    | /' >&2
+        die "the full suite on build/$variant did not finish; see ${log#"$ROOT"/}"
+    }
+    note "$("$(host_python)" "$ROOT/scripts/regrtest_log.py" summary "$log"); wall time $(elapsed_since "$t0")"
+}
+
+# run_full_comparison: build stock and patched interpreters, hunt refleaks
+# in test_functools with the long stress tests on, then run the full suite
+# on all four and compare stock with patched for each build.  Fails on any
+# new failure or leak.
+run_full_comparison() {
+    local stock build new=0 failed_before=$FAILED
+    stock=$(stock_tree)
+    for build in "${FULL_BUILDS[@]}"; do
+        build_variant "stock-$build" "$stock"
+    done
+    mkdir -p "$FULL_LOGS"
+
+    phase "refleak hunt with the long stress tests (logs in ${LOGS#"$ROOT"/}/test/)"
+    for build in "${FULL_BUILDS[@]}"; do
+        check "test_functools -R 3:3 -u cpu ($build)" regrtest "$build" -R 3:3 -u cpu test_functools
+    done
+
+    for build in "${FULL_BUILDS[@]}"; do
+        full_suite "stock-$build"
+        full_suite "$build"
+        phase "comparing stock-$build with $build"
+        "$(host_python)" "$ROOT/scripts/regrtest_log.py" compare "$build" \
+            "$FULL_LOGS/stock-$build.log" "$FULL_LOGS/$build.log" || new=$((new + 1))
+    done
+    echo
+    if [ "$FAILED" -gt "$failed_before" ]; then
+        echo "full suite: the refleak hunt with -u cpu failed (see above)"
+    fi
+    if [ "$new" -gt 0 ]; then
+        echo "full suite: the patched interpreter has new failures (see above)"
+    else
+        echo "full suite: no new failures on the ${FULL_BUILDS[*]} builds"
+    fi
+    [ "$new" -eq 0 ] && [ "$FAILED" -eq "$failed_before" ]
+}
