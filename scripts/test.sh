@@ -73,6 +73,8 @@ run_tests() {
     fi
     check "patch round trip (refresh reproduces patches/)" check_round_trip
     check "clinic and global objects up to date" check_generated_files
+    check "patchcheck hygiene (whitespace, PEP 7 lines, PCbuild)" \
+        "$(host_python)" "$ROOT/scripts/hygiene.py" "$SRC" pristine refs/build/generated
     check "NEWS entries named and formatted as blurb does" \
         "$(host_python)" "$ROOT/scripts/news.py" check "$ROOT"
     for build in "${TEST_BUILDS[@]}"; do
