@@ -27,13 +27,13 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   -u cpu, run the entire regrtest suite on stock and patched
                   (GIL and free-threaded; failures re-run once) and print new
                   and fixed failures; fails on any new failure.  Slow: about
-                  an hour on two cores.  Logs in build/logs/full/
+                  three hours on two cores.  Logs in build/logs/full/
   sanitize        build build/asan-default (GIL, AddressSanitizer) and
                   build/tsan-ft (free-threaded, ThreadSanitizer, clang), run
                   the project's test modules on them (-u cpu) and sort every
                   sanitizer report by whether it has a frame in a function
-                  the patch set changes; fails on a test failure or on any
-                  report left after upstream's TSan suppressions.
+                  the patch set changes; fails on a test failure, any ASan
+                  report, or a TSan report with a frame in our code.
                   Logs and reports in build/logs/sanitize/
   refresh [--into PATCH]
                   write edits made in build/src back to patches/ and the

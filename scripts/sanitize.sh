@@ -78,7 +78,7 @@ sanitized_module() {
     ASAN_OPTIONS=$(asan_options "$dir/report") TSAN_OPTIONS=$(tsan_options "$dir/report") \
         "$BUILD/$variant/python" -m test --fail-env-changed --timeout "$SANITIZE_TIMEOUT" \
         -u "$TEST_RESOURCES" "${ignore[@]}" "$module" >"$dir/regrtest.log" 2>&1 || rc=$?
-    classify_reports "$dir" >"$dir/reports.txt" || status=FAILED
+    classify_reports "$dir" "$variant" >"$dir/reports.txt" || status=FAILED
     [ "$rc" -eq 0 ] || status=FAILED
     verdict="$(sed -n 's/^Result: //p' "$dir/regrtest.log" | tail -1)"
     printf '    %-6s %-28s %5s  regrtest: %s, exit status %s; %s\n' "$status" "$module ($variant)" \
@@ -89,12 +89,19 @@ sanitized_module() {
     fi
 }
 
-# classify_reports DIR: the reports of DIR/report.*, sorted; a non-zero
-# status if there is any.
+# classify_reports DIR [VARIANT]: the reports of DIR/report.*, sorted; a
+# non-zero status if there is any on ASan, or any with a frame in our code on
+# TSan.  Why TSan's other reports only count: CPython 3.13's free-threaded
+# build has races in the interpreter itself that upstream's 3.13 suppression
+# list does not name (frame clearing in clear_thread_frame, the refcount read
+# in is_dead, ...), and threaded tests run into them.  They are listed by
+# kind for review; a report with a frame in a function we add or change
+# fails the run.
 classify_reports() {
-    local files=("$1"/report.*)
+    local files=("$1"/report.*) mode=()
     [ -e "${files[0]}" ] || files=()
-    "$(host_python)" "$ROOT/scripts/sanitizer_reports.py" classify \
+    case "${2:-}" in tsan-*) mode=(--ours-only) ;; esac
+    "$(host_python)" "$ROOT/scripts/sanitizer_reports.py" classify "${mode[@]}" \
         "$SANITIZE_LOGS/our-functions.txt" "${files[@]}"
 }
 

@@ -5,11 +5,11 @@ whether they involve them.
     sanitizer_reports.py functions SRCDIR
         print "FILE FUNCTION" for every C function of SRCDIR that the patch
         set adds or changes (git diff pristine, work tree included)
-    sanitizer_reports.py classify FUNCTIONS_FILE REPORT_FILE...
+    sanitizer_reports.py classify [--ours-only] FUNCTIONS_FILE REPORT_FILE...
         read ASan/TSan report files (written through log_path=), print how
         many reports there are, a count of each kind, and in full every
         report that has one of those functions anywhere in its stacks; exit 1
-        if there is any report
+        if there is any report (--ours-only: any report of ours)
 
 Files are not fine enough: Objects/dictobject.c is in almost every stack,
 and the patch set changes a few functions of it.  A report is "ours" when a
@@ -107,7 +107,7 @@ def is_ours(report, functions):
     return False
 
 
-def classify(functions_file, report_files):
+def classify(functions_file, report_files, ours_only=False):
     functions = set()
     with open(functions_file, encoding="utf-8") as f:
         for line in f:
@@ -130,7 +130,7 @@ def classify(functions_file, report_files):
     for path, report in ours:
         print(f"--- report in our code ({path}):")
         print("\n".join(report))
-    return 1 if reports else 0
+    return 1 if (ours if ours_only else reports) else 0
 
 
 def main(argv):
@@ -138,10 +138,12 @@ def main(argv):
         for path, name in changed_functions(argv[2]):
             print(path, name)
         return 0
+    if len(argv) >= 4 and argv[1:3] == ["classify", "--ours-only"]:
+        return classify(argv[3], argv[4:], ours_only=True)
     if len(argv) >= 3 and argv[1] == "classify":
         return classify(argv[2], argv[3:])
     print("usage: sanitizer_reports.py functions SRCDIR\n"
-          "       sanitizer_reports.py classify FUNCTIONS_FILE REPORT_FILE...", file=sys.stderr)
+          "       sanitizer_reports.py classify [--ours-only] FUNCTIONS_FILE REPORT_FILE...", file=sys.stderr)
     return 2
 
 
