@@ -87,8 +87,11 @@ def main(argv):
                 problems.append(f'{where}: {len(text)} columns in C code '
                                 f'(PEP 7: at most 79)')
     if new_c_files(srcdir, base, head):
-        projects = git(srcdir, 'grep', '-h', '-o', r'Include="[^"]*\.c"',
-                       head, '--', 'PCbuild/*.vcxproj')
+        # git grep exits 1 when nothing matches: no C file is listed.
+        projects = subprocess.run(
+            ['git', '-C', srcdir, 'grep', '-h', '-o', r'Include="[^"]*\.c"',
+             head, '--', 'PCbuild/*.vcxproj'],
+            capture_output=True, text=True).stdout
         listed = {m.replace('\\', '/').split('..', 1)[-1].lstrip('/')
                   for m in re.findall(r'Include="([^"]*)"', projects)}
         for path in new_c_files(srcdir, base, head):
