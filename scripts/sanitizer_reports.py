@@ -102,15 +102,18 @@ def split_reports(text):
 # through, each with the upstream issue that explains it.  A report that
 # matches is counted and printed with its reason; it does not fail the run.
 KNOWN_UPSTREAM = [
-    # Py_Finalize() frees the thread states of daemon threads while they
-    # may still be finishing a GIL release (drop_gil reads the thread state
-    # after giving the GIL up), so a daemon thread that blocks at that moment,
-    # in any blocking call, reads freed memory.  Fixed in 3.14 by reference
+    # Py_Finalize() clears and frees the thread states of daemon threads
+    # while they may still be detaching from them (drop_gil reads the thread
+    # state after giving the GIL up; the free-threaded detach writes its
+    # state field), so a daemon thread that blocks at that moment, in any
+    # blocking call, touches a state being cleared or freed: ASan reports a
+    # use after free, TSan a data race with PyThreadState_Clear (gh-121751,
+    # which upstream's TSan suppressions cover).  Fixed in 3.14 by reference
     # counted thread states (gh-124878, PR 130649).  Our shutdown test has a
     # daemon thread start waiting for a value while the main thread exits.
-    ("gh-124878: a daemon thread's state freed by Py_Finalize() while the "
-     "thread releases the GIL",
-     re.compile(r"heap-use-after-free"),
+    ("gh-124878/gh-121751: a daemon thread's state cleared and freed by "
+     "Py_Finalize() while the thread detaches from it",
+     re.compile(r"heap-use-after-free|ThreadSanitizer: data race"),
      re.compile(r"^\s*#\d+ .*\b_PyThreadState_DeleteList\b")),
 ]
 
