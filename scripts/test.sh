@@ -30,6 +30,10 @@ check() {
         FAILED=$((FAILED + 1))
         FAILURES+=("$name: ${log#"$ROOT"/}")
         printf '    FAILED %-44s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "${log#"$ROOT"/}"
+        # The cause first (a crash's header sits far above its tail, which
+        # is only the stack of the thread that aborted), then the tail.
+        grep -m 20 -E '^(FAIL|ERROR): |Fatal Python error|Assertion|^[A-Za-z]*Error: |leaked |^Current thread|^Thread 0x' "$log" |
+            sed 's/^/         > /'
         tail -n 15 "$log" | sed 's/^/         | /'
     fi
 }
