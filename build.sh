@@ -28,6 +28,9 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   (GIL and free-threaded; failures re-run once) and print new
                   and fixed failures; fails on any new failure.  Slow: about
                   three hours on two cores.  Logs in build/logs/full/
+      --full --release
+                  the same, with the suites run on optimised interpreters
+                  (build/stock-release-*, build/release-*): about an hour
   sanitize        build build/asan-default (GIL, AddressSanitizer) and
                   build/tsan-ft (free-threaded, ThreadSanitizer, clang), run
                   the project's test modules on them (-u cpu) and sort every
@@ -87,12 +90,16 @@ main() {
     case "$command" in
         build) build_interpreters "$@" ;;
         test)
-            local full=""
+            local full="" prefix=""
             case "${1:-}" in
                 --full) full=1; shift ;;
             esac
+            if [ -n "$full" ] && [ "${1:-}" = --release ]; then
+                prefix=release-
+                shift
+            fi
             if [ $# -gt 0 ]; then
-                echo "build.sh: test: unknown option '$1' (usage: ./build.sh test [--full])" >&2
+                echo "build.sh: test: unknown option '$1' (usage: ./build.sh test [--full [--release]])" >&2
                 exit 2
             fi
             build_interpreters
@@ -102,7 +109,7 @@ main() {
             else
                 local status=0
                 run_tests || status=1
-                run_full_comparison || status=1
+                run_full_comparison "$prefix" || status=1
                 return $status
             fi
             ;;

@@ -26,15 +26,19 @@ full_suite() {
     note "$("$(host_python)" "$ROOT/scripts/regrtest_log.py" summary "$log"); wall time $(elapsed_since "$t0")"
 }
 
-# run_full_comparison: build stock and patched interpreters, hunt refleaks
-# in test_functools with the long stress tests on, then run the full suite
-# on all four and compare stock with patched for each build.  Fails on any
-# new failure or leak.
+# run_full_comparison [PREFIX]: build stock and patched interpreters, hunt
+# refleaks in test_functools with the long stress tests on, then run the
+# full suite on all four and compare stock with patched for each build.
+# Fails on any new failure or leak.  PREFIX "release-" runs the suites on the
+# optimised interpreters (the ones ./build.sh bench uses), about four times
+# faster than on the pydebug ones, at the price of the debug builds'
+# assertions; the refleak hunt needs, and keeps, the pydebug builds.
 run_full_comparison() {
-    local stock build new=0 failed_before=$FAILED
+    local prefix=${1:-} stock build variant new=0 failed_before=$FAILED
     stock=$(stock_tree)
     for build in "${FULL_BUILDS[@]}"; do
-        build_variant "stock-$build" "$stock"
+        build_variant "stock-$prefix$build" "$stock"
+        [ -z "$prefix" ] || build_variant "$prefix$build" "$SRC"
     done
     mkdir -p "$FULL_LOGS"
 
@@ -44,11 +48,12 @@ run_full_comparison() {
     done
 
     for build in "${FULL_BUILDS[@]}"; do
-        full_suite "stock-$build"
-        full_suite "$build"
-        phase "comparing stock-$build with $build"
-        "$(host_python)" "$ROOT/scripts/regrtest_log.py" compare "$build" \
-            "$FULL_LOGS/stock-$build.log" "$FULL_LOGS/$build.log" || new=$((new + 1))
+        variant=$prefix$build
+        full_suite "stock-$variant"
+        full_suite "$variant"
+        phase "comparing stock-$variant with $variant"
+        "$(host_python)" "$ROOT/scripts/regrtest_log.py" compare "$variant" \
+            "$FULL_LOGS/stock-$variant.log" "$FULL_LOGS/$variant.log" || new=$((new + 1))
     done
     echo
     if [ "$FAILED" -gt "$failed_before" ]; then
