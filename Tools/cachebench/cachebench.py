@@ -459,6 +459,71 @@ def figure_parallel(options):
     return got
 
 
+# The classes of the parallel_hits figure are defined at the top level, as
+# most classes are: 3.13's free-threaded build counts the references of
+# top-level functions (and of the C descriptors made for them) without
+# contention between threads, and those of nested ones with it.
+class ParallelHitsProperty:
+    @functools.cached_property
+    def value(self):
+        return 1
+
+
+class ParallelHitsMethods:
+    def plain(self, x):
+        return x
+
+    if hasattr(functools, "cached_method"):
+        @functools.cached_method
+        def cached(self, x):
+            return x
+
+
+def figure_parallel_hits(options):
+    """Cache hits on distinct instances of one class: one thread against T
+    threads each making the same number of hits (speedup as for parallel).
+
+    The instances share only the descriptor, so the hits should scale like
+    plain method calls, the reference.
+    """
+    threads = options["threads"] or usable_cpus()
+    statements = {
+        "cached_property": (ParallelHitsProperty, "o.value"),
+        "plain_method": (ParallelHitsMethods, "o.plain(1)"),
+    }
+    if hasattr(ParallelHitsMethods, "cached"):
+        statements["cached_method"] = (ParallelHitsMethods, "o.cached(1)")
+    got = {"threads": [threads]}
+    for name, (cls, statement) in statements.items():
+        timer = make_timer(statement, 16, time.perf_counter_ns)
+
+        def run(nthreads, loops, cls=cls, timer=timer):
+            objs = [cls() for _ in range(nthreads)]
+            for o in objs:
+                timer(1, o)  # the first access fills the caches
+            barrier = threading.Barrier(nthreads)
+            spans = [None] * nthreads
+
+            def worker(index):
+                barrier.wait(JOIN_TIMEOUT)
+                start = time.perf_counter_ns()
+                timer(loops, objs[index])
+                spans[index] = (start, time.perf_counter_ns())
+
+            run_threads([functools.partial(worker, i) for i in range(nthreads)], barrier)
+            return wall_ns(spans)
+
+        loops = calibrate(lambda loops: run(1, loops), 5 * options["sample_ms"] * 1e6)
+        samples = paired_samples(
+            {"one": lambda: run(1, loops), "all": lambda: run(threads, loops)},
+            options["rounds"],
+            track_cpu=False,
+        )
+        got[f"{name}_speedup"] = [threads * one / many for one, many in
+                                  zip(samples["one"], samples["all"])]
+    return got
+
+
 def usable_cpus():
     try:
         return len(os.sched_getaffinity(0))
@@ -552,12 +617,13 @@ FIGURES = {
     "contended": figure_contended,
     "seed": figure_seed,
     "parallel": figure_parallel,
+    "parallel_hits": figure_parallel_hits,
     "method_hit": figure_method_hit,
     "memory": figure_memory,
 }
 
 # Figures that only make sense on one kind of build.
-FREE_THREADED_ONLY = {"parallel"}
+FREE_THREADED_ONLY = {"parallel", "parallel_hits"}
 
 # The memory figure's variants, each measured in its own process.
 MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method"]
@@ -752,6 +818,8 @@ FOOTNOTES = {
             "is timed",
     "parallel": "distinct instances, CPU-bound getter; speedup = T * time(1 thread) / "
                 "time(T threads each doing the same work)",
+    "parallel_hits": "hits on distinct instances of one top-level class; speedup as for "
+                     "the parallel first access",
     "best": "stock: lru_cache on the method (stock has no cached_method); "
             "patched: functools.cached_method",
     "pure": "pure-Python per-instance cache: a dict in the instance __dict__ keyed by "
@@ -789,6 +857,14 @@ def rows_spec(config):
         ("seed", "wall_s", "seed example 1: wall", "s", "~0.1 s", "seed"),
         ("parallel", "speedup", f"parallel first access, {t} threads: speedup", "x",
          f">= {0.9 * t:.1f}", "parallel"),
+        ("parallel_hits", "cached_property_speedup",
+         f"parallel hits, {t} threads: cached_property", "x", f">= {0.9 * t:.1f}",
+         "parallel_hits"),
+        ("parallel_hits", (None, "cached_method_speedup"),
+         f"parallel hits, {t} threads: cached_method", "x", f">= {0.9 * t:.1f}",
+         "parallel_hits"),
+        ("parallel_hits", "plain_method_speedup",
+         f"parallel hits, {t} threads: plain method call", "x", "", "parallel_hits"),
         ("method_hit", ("lru_cache_ns", "cached_method_ns"), "method hit: best cache", "ns",
          "p/s <= 1", "best"),
         ("method_hit", "lru_cache_ns", "method hit: lru_cache on a method", "ns", "", None),
