@@ -47,6 +47,24 @@ regrtest() {
 # check_clinic_and_globals: Argument Clinic and the global-objects generator
 # leave the patched tree unchanged.  Runs on a scratch checkout of what
 # patches/ generates, so a failure never edits build/src.
+# What 'make regen-cases' does: the interpreter's instruction tables and
+# cases, generated from Python/bytecodes.c.  Run in a source tree.
+regen_cases() {
+    local py=$1 gen=Tools/cases_generator
+    "$py" $gen/opcode_id_generator.py -o Include/opcode_ids.h Python/bytecodes.c &&
+        "$py" $gen/target_generator.py -o Python/opcode_targets.h Python/bytecodes.c &&
+        "$py" $gen/uop_id_generator.py -o Include/internal/pycore_uop_ids.h Python/bytecodes.c &&
+        "$py" $gen/py_metadata_generator.py -o Lib/_opcode_metadata.py Python/bytecodes.c &&
+        "$py" $gen/tier1_generator.py -o Python/generated_cases.c.h Python/bytecodes.c &&
+        "$py" $gen/tier2_generator.py -o Python/executor_cases.c.h Python/bytecodes.c &&
+        "$py" $gen/optimizer_generator.py -o Python/optimizer_cases.c.h \
+            Python/optimizer_bytecodes.c Python/bytecodes.c &&
+        "$py" $gen/opcode_metadata_generator.py \
+            -o Include/internal/pycore_opcode_metadata.h Python/bytecodes.c &&
+        "$py" $gen/uop_metadata_generator.py \
+            -o Include/internal/pycore_uop_metadata.h Python/bytecodes.c
+}
+
 check_generated_files() {
     local py tmp=$BUILD/tmp/regen-check
     py=$(host_python)
@@ -56,13 +74,14 @@ check_generated_files() {
     (
         cd "$tmp" &&
             "$py" Tools/clinic/clinic.py --make --exclude Lib/test/clinic.test.c --srcdir . &&
-            "$py" Tools/build/generate_global_objects.py
+            "$py" Tools/build/generate_global_objects.py &&
+            regen_cases "$py"
     ) || return 1
     local changed
     changed=$(git -C "$tmp" status --porcelain)
     srcgit worktree remove --force "$tmp"
     if [ -n "$changed" ]; then
-        echo "regeneration changes these files; run 'make clinic regen-global-objects' in build/default and refresh:"
+        echo "regeneration changes these files; run 'make clinic regen-global-objects regen-cases' in build/default and refresh:"
         echo "$changed"
         return 1
     fi
@@ -76,7 +95,7 @@ run_tests() {
         note "the hygiene checks below look at patches/ only"
     fi
     check "patch round trip (refresh reproduces patches/)" check_round_trip
-    check "clinic and global objects up to date" check_generated_files
+    check "clinic, global objects and cases up to date" check_generated_files
     check "patchcheck hygiene (whitespace, PEP 7 lines, PCbuild)" \
         "$(host_python)" "$ROOT/scripts/hygiene.py" "$SRC" pristine refs/build/generated
     check "NEWS entries named and formatted as blurb does" \
