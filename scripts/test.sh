@@ -32,8 +32,9 @@ check() {
         printf '    FAILED %-44s %4ds  (log: %s)\n' "$name" $((SECONDS - t0)) "${log#"$ROOT"/}"
         # The cause first (a crash's header sits far above its tail, which
         # is only the stack of the thread that aborted), then the tail.
+        # (A log with no such line must not end the run: hence || true.)
         grep -m 20 -E '^(FAIL|ERROR): |Fatal Python error|Assertion|^[A-Za-z]*Error: |leaked |^Current thread|^Thread 0x' "$log" |
-            sed 's/^/         > /'
+            sed 's/^/         > /' || true
         tail -n 15 "$log" | sed 's/^/         | /'
     fi
 }
@@ -44,9 +45,6 @@ regrtest() {
     "$BUILD/$build/python" -m test --fail-env-changed --timeout 1200 "$@"
 }
 
-# check_clinic_and_globals: Argument Clinic and the global-objects generator
-# leave the patched tree unchanged.  Runs on a scratch checkout of what
-# patches/ generates, so a failure never edits build/src.
 # What 'make regen-cases' does: the interpreter's instruction tables and
 # cases, generated from Python/bytecodes.c.  Run in a source tree.
 regen_cases() {
@@ -65,6 +63,9 @@ regen_cases() {
             -o Include/internal/pycore_uop_metadata.h Python/bytecodes.c
 }
 
+# check_generated_files: Argument Clinic, the global-objects generator and
+# the cases generator leave the patched tree unchanged.  Runs on a scratch
+# checkout of what patches/ generates, so a failure never edits build/src.
 check_generated_files() {
     local py tmp=$BUILD/tmp/regen-check
     py=$(host_python)
