@@ -24,6 +24,11 @@ SANITIZE_TIMEOUT=3600
 #                              upstream's TSan CI uses it); nothing of ours is
 #                              in it and nothing is added to it.
 #   handle_segv=0              as for ASan.
+#   exitcode=0                 a report does not change the exit status
+#                              (TSan's default is 66): reports are counted
+#                              and judged from the report files (see
+#                              classify_reports), the exit status is the
+#                              tests' own.
 #   (both) log_path=DIR/report  each process writes its reports to
 #                              report.PID, so that reports from subprocesses
 #                              the tests start are counted too.
@@ -38,7 +43,7 @@ asan_options() {
     echo "allocator_may_return_null=1:handle_segv=0${1:+:log_path=$1}"
 }
 tsan_options() {
-    echo "suppressions=$SRC/Tools/tsan/suppressions_free_threading.txt:handle_segv=0${1:+:log_path=$1}"
+    echo "suppressions=$SRC/Tools/tsan/suppressions_free_threading.txt:handle_segv=0:exitcode=0${1:+:log_path=$1}"
 }
 
 # suppression_audit: test_functools on build/tsan-ft once more without
@@ -64,9 +69,9 @@ suppression_audit() {
 
 # sanitized_module VARIANT MODULE: run MODULE's tests on build/VARIANT with
 # the reports in build/logs/sanitize/VARIANT/MODULE/, then sort them.  One
-# line of result.  Any report fails the module, whoever's code it is in: a
-# race in CPython that our tests trigger still needs a look.  Failures are
-# collected in SANITIZE_FAILED.
+# line of result.  A test failure fails the module, and so does any ASan
+# report and any TSan report with a frame in our code (classify_reports).
+# Failures are collected in SANITIZE_FAILED.
 sanitized_module() {
     local variant=$1 module=$2 dir=$SANITIZE_LOGS/$1/$2 t0=$SECONDS status=ok verdict rc=0
     local ignore=() test
