@@ -8,8 +8,9 @@
 # them: 'cpu' turns on the long stress variants.
 TEST_MODULES=(test_functools test_opcache test_descr test_dis test_class)
 TEST_RESOURCES=cpu
-# Refleak hunting (-R) on the module where our C code is exercised.
-REFLEAK_MODULES=(test_functools)
+# Refleak hunting (-R) on the modules that exercise our C code: ours, and
+# the specialization tests (the LOAD_ATTR paths and the oracle).
+REFLEAK_MODULES=(test_functools test_opcache)
 TEST_BUILDS=(default ft)
 
 PASSED=0
