@@ -1,6 +1,6 @@
 """First accesses of a cached_property on fresh instances, for callgrind.
 
-    valgrind --tool=callgrind PYTHON scripts/first_access_loop.py MODE N
+    valgrind --tool=callgrind PYTHON Tools/cachebench/first_access_loop.py MODE N
 
 MODE c reads a cached_property once on each of N fresh instances; MODE m
 does what a hand-written cache does instead (calls a plain method with the
