@@ -375,6 +375,51 @@ def figure_contended(options):
     return got
 
 
+def figure_method_contended(options):
+    """N threads released together call one instance's cached method with
+    one key, and the method sleeps.  Counts the calls of the method and the
+    distinct objects returned, and times the wall from the first thread's
+    start to the last one's end: for lru_cache on the method (all stock has)
+    and for cached_method where present."""
+    n = options["contenders"]
+    decorators = {"lru_cache": functools.lru_cache(maxsize=128)}
+    if hasattr(functools, "cached_method"):
+        decorators["cached_method"] = functools.cached_method
+    got = {}
+    for name, decorate in decorators.items():
+        for key in ("calls", "distinct_results", "wall_ms"):
+            got[f"{name}_{key}"] = []
+        for _ in range(options["rounds"]):
+            calls = []
+            calls_lock = threading.Lock()
+
+            def load(self, key):
+                with calls_lock:
+                    calls.append(key)
+                time.sleep(CONTENDED_SLEEP)
+                return object()
+
+            cls = type("Loader", (), {"load": decorate(load)})
+            obj = cls()
+            barrier = threading.Barrier(n)
+            results = [None] * n
+            spans = [None] * n
+
+            def call(index):
+                barrier.wait(JOIN_TIMEOUT)
+                start = time.perf_counter_ns()
+                results[index] = obj.load("key")
+                spans[index] = (start, time.perf_counter_ns())
+
+            run_threads([functools.partial(call, i) for i in range(n)],
+                        barrier)
+            got[f"{name}_calls"].append(len(calls))
+            got[f"{name}_distinct_results"].append(
+                len({id(r) for r in results}))
+            got[f"{name}_wall_ms"].append(wall_ns(spans) / 1e6)
+    return got
+
+
 def wall_ns(spans):
     return max(end for _, end in spans) - min(start for start, _ in spans)
 
@@ -619,6 +664,7 @@ FIGURES = {
     "parallel": figure_parallel,
     "parallel_hits": figure_parallel_hits,
     "method_hit": figure_method_hit,
+    "method_contended": figure_method_contended,
     "memory": figure_memory,
 }
 
@@ -824,6 +870,9 @@ FOOTNOTES = {
             "patched: functools.cached_method",
     "pure": "pure-Python per-instance cache: a dict in the instance __dict__ keyed by "
             "the arguments",
+    "method_contended": "N threads released together by a barrier call obj.load('key') on "
+                        "one instance; the method sleeps {sleep_ms:.0f} ms; stock: lru_cache "
+                        "on the method; patched: cached_method; wall: first start to last end",
     "memory": "peak RSS (ru_maxrss) of a fresh process creating and dropping {instances:,} "
               "instances, each calling the cached method once",
 }
@@ -872,6 +921,15 @@ def rows_spec(config):
         ("method_hit", (None, "cached_method_over_pure_python"),
          "method hit: cached_method / pure-Python", "ratio", "<= 0.33", "pure"),
         ("method_hit", "plain_ns", "method call, no cache", "ns", "", None),
+        ("method_contended", ("lru_cache_calls", "cached_method_calls"),
+         f"method contended, {n} threads: calls", "count", "1", "method_contended"),
+        ("method_contended", ("lru_cache_distinct_results",
+                              "cached_method_distinct_results"),
+         f"method contended, {n} threads: distinct results", "count", "1",
+         "method_contended"),
+        ("method_contended", ("lru_cache_wall_ms", "cached_method_wall_ms"),
+         f"method contended, {n} threads: wall", "ms", f"~{sleep_ms:.0f} ms",
+         "method_contended"),
         ("memory", ("lru_cache_unbounded_peak_mib", "cached_method_peak_mib"),
          f"peak RSS, {m} instances: best cache", "MiB", "~ no cache", "best"),
         ("memory", "lru_cache_unbounded_peak_mib",
@@ -1161,6 +1219,12 @@ def smoke_main(args):
                 for result in values["result"]:
                     if len(result) != 4 or not set(result) <= {1, 2}:
                         problems.append(f"seed: unexpected result {result}")
+            if figure == "method_contended":
+                for key in ("lru_cache_calls", "cached_method_calls"):
+                    if not all(1 <= x <= options["contenders"]
+                               for x in values.get(key, [1])):
+                        problems.append(f"method_contended: {key} {values[key]} "
+                                        "out of range")
             if figure == "method_hit" and hasattr(functools, "cached_method"):
                 if "cached_method_ns" not in values:
                     problems.append("method_hit: functools.cached_method was not measured")
