@@ -83,10 +83,13 @@ class Run:
         start = next((i for i, line in enumerate(lines) if RERUN_START.search(line)), None)
         if start is None:
             return cases, states
+        # The re-run's own verdict is the last "== Tests result" line: a
+        # re-run subprocess that matched no test prints one of its own
+        # ("NO TESTS RAN") in the middle of the re-run.
+        end = max((i for i, line in enumerate(lines) if RESULT_MARKER.match(line)),
+                  default=len(lines))
         module = None
-        for line in lines[start + 1:]:
-            if RESULT_MARKER.match(line):
-                break
+        for line in lines[start + 1:end]:
             m = PROGRESS.search(line)
             if m:
                 module = m.group(1)
