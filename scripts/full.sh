@@ -17,7 +17,15 @@ FULL_TIMEOUT=1200
 full_suite() {
     local variant=$1 log=$FULL_LOGS/$1.log t0=$SECONDS
     phase "full suite on build/$variant (log: ${log#"$ROOT"/})"
-    "$BUILD/$variant/python" -m test -j"$(nproc)" --rerun --fail-env-changed \
+    # A background job of a non-interactive shell starts with SIGINT
+    # ignored, and a shell cannot undo that; the suite's processes would
+    # inherit it, and every test of KeyboardInterrupt fail (test_signal,
+    # test_pdb, the multiprocessing and asyncio runners), or spin until its
+    # timeout (test_threading's interrupt_main() recursion).  Restore it.
+    "$(host_python)" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' \
+        "$BUILD/$variant/python" -m test -j"$(nproc)" --rerun --fail-env-changed \
         --timeout "$FULL_TIMEOUT" >"$log" 2>&1 || true
     grep -q '^Result: ' "$log" || {
         tail -n 25 "$log" | sed 's/^/    | /' >&2
