@@ -61,8 +61,11 @@ def parse_header(lines):
     return fields
 
 
+# Diffs are read and written with newline="": files with CRLF line ends
+# (PCbuild's project files) must keep them in the patch.
+
 def split(patch_path, outdir):
-    with open(patch_path, encoding="utf-8") as f:
+    with open(patch_path, encoding="utf-8", newline="") as f:
         text = f.read()
     lines = text.split("\n")
     for end, line in enumerate(lines):
@@ -106,7 +109,8 @@ def split(patch_path, outdir):
         ("author-email", email), ("overlay", "".join(p + "\n" for p in overlay)),
         ("diff", diff),
     ]:
-        with open(os.path.join(outdir, filename), "w", encoding="utf-8") as f:
+        with open(os.path.join(outdir, filename), "w", encoding="utf-8",
+                  newline="") as f:
             f.write(content)
 
 
@@ -144,7 +148,7 @@ def render(message_path, author, overlay_path, diff_path):
         subject, body, trailers = split_message(f.read())
     with open(overlay_path, encoding="utf-8") as f:
         overlay = f.read().split()
-    with open(diff_path, encoding="utf-8") as f:
+    with open(diff_path, encoding="utf-8", newline="") as f:
         diff = f.read()
     out = [f"Description: {subject}"]
     out += [" ." if not line.strip() else " " + line for line in body]

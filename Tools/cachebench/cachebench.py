@@ -597,11 +597,18 @@ def per_instance_cache(func):
     return wrapper
 
 
-def method_classes():
-    """One class per way of caching a method (cached_method only if present)."""
+def method_classes(refers_back=False):
+    """One class per way of caching a method (cached_method only if present).
 
-    def meth(self, x):
-        return self.base + x
+    With refers_back, the method's result holds the instance, as a child
+    object that points to its parent does."""
+
+    if refers_back:
+        def meth(self, x):
+            return [self, x]
+    else:
+        def meth(self, x):
+            return self.base + x
 
     decorators = {
         "plain": lambda f: f,
@@ -642,10 +649,11 @@ def figure_memory(options):
     import resource
 
     variant = options["variant"]
-    classes = method_classes()
-    if variant not in classes:
+    name = variant.removesuffix("_refers_back")
+    classes = method_classes(refers_back=name != variant)
+    if name not in classes:
         return {"unavailable": True}
-    cls = classes[variant]
+    cls = classes[name]
     gc.collect()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for i in range(options["instances"]):
@@ -672,7 +680,8 @@ FIGURES = {
 FREE_THREADED_ONLY = {"parallel", "parallel_hits"}
 
 # The memory figure's variants, each measured in its own process.
-MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method"]
+MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method",
+                   "plain_refers_back", "cached_method_refers_back"]
 
 
 def worker_main(args):
@@ -875,6 +884,8 @@ FOOTNOTES = {
                         "on the method; patched: cached_method; wall: first start to last end",
     "memory": "peak RSS (ru_maxrss) of a fresh process creating and dropping {instances:,} "
               "instances, each calling the cached method once",
+    "refers_back": "as the other peak RSS rows, but the method returns [self, x], which refers back to the "
+                   "instance; the cyclic garbage collector runs as usual",
 }
 
 
@@ -936,6 +947,12 @@ def rows_spec(config):
          f"peak RSS, {m} instances: lru_cache(None)", "MiB", "", "memory"),
         ("memory", "plain_peak_mib", f"peak RSS, {m} instances: no cache", "MiB", "",
          "memory"),
+        ("memory", (None, "cached_method_refers_back_peak_mib"),
+         f"peak RSS, {m} instances, result refers back: cached_method", "MiB",
+         "~ no cache", "refers_back"),
+        ("memory", "plain_refers_back_peak_mib",
+         f"peak RSS, {m} instances, result refers back: no cache", "MiB", "",
+         "refers_back"),
     ]
 
 
