@@ -4,9 +4,12 @@
 
 # The test modules this project touches, each run on both builds: ours, and
 # CPython's own specialization and descriptor tests, which the LOAD_ATTR
-# change must keep passing.  The resources they need are enabled for all of
-# them: 'cpu' turns on the long stress variants.
-TEST_MODULES=(test_functools test_opcache test_descr test_dis test_class)
+# change must keep passing, and the collector and weak reference tests, which
+# the ephemeron (cached_method's cache) must keep passing.  The resources
+# they need are enabled for all of them: 'cpu' turns on the long stress
+# variants.
+TEST_MODULES=(test_functools test_opcache test_descr test_dis test_class
+              test_gc test_weakref)
 TEST_RESOURCES=cpu
 # Refleak hunting (-R) on the modules that exercise our C code: ours, and
 # the specialization tests (the LOAD_ATTR paths and the oracle).
