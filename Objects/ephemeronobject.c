@@ -12,8 +12,12 @@
    of the ephemerons in its list of weak references, and when they find an
    ephemeron reachable, they visit its value only if its key is already known
    to be reachable (or is dead: the value then lives as long as the
-   ephemeron, as with any container).  Reference counting is unchanged: the
-   ephemeron owns one reference to its value and releases it when it is
+   ephemeron, as with any container).  When a collection finds the key
+   unreachable and the ephemeron reachable, it clears the ephemeron, calls
+   its callback, and then releases the value (_PyEphemeron_TakeValue()):
+   otherwise the live ephemeron would keep the value, and through it the
+   key, alive.  Reference counting is unchanged: when the key dies by
+   reference counting, the ephemeron keeps its value until it is itself
    deallocated.
 
    functools.cached_method keeps each instance's cache in an ephemeron keyed
@@ -21,6 +25,7 @@
    does not keep the instance alive. */
 
 #include "Python.h"
+#include "pycore_critical_section.h" // Py_BEGIN_CRITICAL_SECTION()
 #include "pycore_modsupport.h"    // _PyArg_NoKeywords()
 #include "pycore_object.h"        // _PyObject_GET_WEAKREFS_LISTPTR()
 #include "pycore_pyatomic_ft_wrappers.h"
@@ -125,9 +130,33 @@ ephemeron_dealloc(PyObject *self)
     Py_XDECREF(value);
 }
 
-static PyMemberDef ephemeron_members[] = {
-    {"value", _Py_T_OBJECT, offsetof(_PyEphemeronObject, value), Py_READONLY,
-     PyDoc_STR("the value, kept while the ephemeron lives")},
+/* Take the ephemeron's reference to its value (NULL if it has none left),
+   for the collector, once it has found the key unreachable. */
+PyObject *
+_PyEphemeron_TakeValue(PyObject *self)
+{
+    PyObject *value;
+    Py_BEGIN_CRITICAL_SECTION(self);
+    value = EPHEMERON(self)->value;
+    FT_ATOMIC_STORE_PTR_RELAXED(EPHEMERON(self)->value, NULL);
+    Py_END_CRITICAL_SECTION();
+    return value;
+}
+
+static PyObject *
+ephemeron_get_value(PyObject *self, void *Py_UNUSED(closure))
+{
+    PyObject *value;
+    Py_BEGIN_CRITICAL_SECTION(self);
+    value = Py_XNewRef(EPHEMERON(self)->value);
+    Py_END_CRITICAL_SECTION();
+    return value != NULL ? value : Py_NewRef(Py_None);
+}
+
+static PyGetSetDef ephemeron_getset[] = {
+    {"value", ephemeron_get_value, NULL,
+     PyDoc_STR("the value; None once the garbage collector has found the "
+               "key unreachable")},
     {NULL}
 };
 
@@ -139,7 +168,8 @@ A weak reference to key that holds value for it.\n\
 \n\
 The garbage collector counts value as reachable through the ephemeron only\n\
 while key is reachable from elsewhere, so a value that refers back to its\n\
-key does not keep the key alive.");
+key does not keep the key alive.  When it finds key unreachable, it clears\n\
+the reference, calls callback, then releases value.");
 
 PyTypeObject _PyEphemeron_Type = {
     PyVarObject_HEAD_INIT(&PyType_Type, 0)
@@ -154,7 +184,7 @@ PyTypeObject _PyEphemeron_Type = {
     .tp_doc = ephemeron_doc,
     .tp_traverse = ephemeron_traverse,
     .tp_clear = ephemeron_clear,
-    .tp_members = ephemeron_members,
+    .tp_getset = ephemeron_getset,
     .tp_init = ephemeron_init,
     .tp_new = ephemeron_new,
 };
