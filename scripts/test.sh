@@ -37,16 +37,28 @@ check() {
         # The cause first (a crash's header sits far above its tail, which
         # is only the stack of the thread that aborted), then the tail.
         # (A log with no such line must not end the run: hence || true.)
-        grep -m 20 -E '^(FAIL|ERROR): |Fatal Python error|Assertion|^[A-Za-z]*Error: |leaked |^Current thread|^Thread 0x' "$log" |
+        grep -m 20 -E '^(FAIL|ERROR): |Fatal Python error|Assertion|^[A-Za-z]*Error: |leaked ' "$log" |
             sed 's/^/         > /' || true
+        # A hang: the test that was running (-v names it) and the top of
+        # every thread's stack in faulthandler's dump.
+        if grep -q -E '^(Current thread|Thread) 0x' "$log"; then
+            grep -B 3 -m 1 -E '^Timeout \(|^(Current thread|Thread) 0x' "$log" |
+                sed 's/^/         > /' || true
+            awk '/^(Current thread|Thread) 0x/ { print; n = 6; next }
+                 n > 0 && /^  File / { print; n-- }
+                 !/^  File / { n = 0 }' "$log" | sed 's/^/         > /'
+        fi
         tail -n 15 "$log" | sed 's/^/         | /'
     fi
 }
 
+# One module on one build, verbose so that a log names each test.  A module
+# of ours runs in about two minutes (-R 3:3 on the free-threaded build):
+# past ten, faulthandler dumps every thread and the check fails.
 regrtest() {
     local build=$1
     shift
-    "$BUILD/$build/python" -m test --fail-env-changed --timeout 1200 "$@"
+    "$BUILD/$build/python" -m test --fail-env-changed --timeout 600 -v "$@"
 }
 
 # What 'make regen-cases' does: the interpreter's instruction tables and
