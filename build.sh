@@ -11,10 +11,14 @@ done
 
 usage() {
     cat <<'EOF'
-usage: ./build.sh [COMMAND] [OPTIONS]
+usage: ./build.sh [--target VERSION] [COMMAND] [OPTIONS]
 
-  (none), build   fetch pristine CPython 3.13.5, lay the overlay and apply
-                  patches/ into build/src, build build/default (GIL) and
+  --target VERSION
+                  the CPython release to patch: 3.13.15 (the default, series
+                  in patches/) or 3.13.5 (series in patches-3.13.5/); every
+                  command works on either.  Switching rebuilds everything.
+  (none), build   fetch pristine CPython, lay the overlay and apply
+                  the series into build/src, build build/default (GIL) and
                   build/ft (free-threaded), both --with-pydebug
       --release   build optimised, non-debug interpreters instead, in
                   build/release-default and build/release-ft
@@ -22,7 +26,7 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   interpreters (regrtest, refleaks, the doctests of the doc
                   pages we touch) and the patch-set checks;
                   ends with "N passed, N failed"
-      --full      then also: build stock 3.13.5 (build/stock-default,
+      --full      then also: build stock CPython (build/stock-default,
                   build/stock-ft), hunt refleaks in test_functools with
                   -u cpu, run the entire regrtest suite on stock and patched
                   (GIL and free-threaded; failures re-run once) and print new
@@ -39,7 +43,7 @@ usage: ./build.sh [COMMAND] [OPTIONS]
                   report, or a TSan report with a frame in our code.
                   Logs and reports in build/logs/sanitize/
   refresh [--into PATCH]
-                  write edits made in build/src back to patches/ and the
+                  write edits made in build/src back to the series and the
                   overlay (--into: put all uncommitted edits into PATCH)
   bench [OPTIONS] build optimised stock and patched interpreters (GIL and
                   free-threaded) and run the functools caching benchmark on
@@ -58,8 +62,10 @@ usage: ./build.sh [COMMAND] [OPTIONS]
   help            this text
 
 environment:
+  CPYTHON_TARGET  the target when --target is not given
   CPYTHON_SOURCE  use this CPython 3.13 tarball or source directory (a git
-                  checkout works) instead of downloading Debian's
+                  checkout works) instead of downloading Debian's; the
+                  target's series must apply to it
 EOF
 }
 
@@ -82,7 +88,13 @@ build_interpreters() {
 }
 
 main() {
-    local command=build
+    local command=build target=${CPYTHON_TARGET:-$DEFAULT_TARGET}
+    if [ "${1:-}" = --target ]; then
+        [ -n "${2:-}" ] || die "--target needs a version: ${TARGETS[*]}"
+        target=$2
+        shift 2
+    fi
+    select_target "$target"
     case "${1:-}" in
         "" | --*) ;;   # ./build.sh [--release] builds
         *) command=$1; shift ;;

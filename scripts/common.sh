@@ -7,12 +7,35 @@ CACHE=$ROOT/cache
 SRC=$BUILD/src
 LOGS=$BUILD/logs
 
-# The one pristine source this patch set targets.
-CPYTHON_VERSION=3.13.5
-DEBIAN_SOURCE_PACKAGE=python3.13
+# Debian's suite for everything this project downloads (the documentation
+# toolchain, greenlet, third-party test suites) except the CPython source.
 DEBIAN_SUITE=trixie
-ORIG_TARBALL=python3.13_${CPYTHON_VERSION}.orig.tar.xz
-ORIG_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
+DEBIAN_SOURCE_PACKAGE=python3.13
+
+# The CPython releases the patch set targets, each with its own series:
+# the newest 3.13 release Debian has (the default), and 3.13.5, which the
+# series was first written for (./build.sh --target 3.13.5 ...).
+DEFAULT_TARGET=3.13.15
+TARGETS=(3.13.15 3.13.5)
+
+# select_target VERSION: set what the rest of build.sh reads of the target:
+# CPYTHON_VERSION, the upstream tarball of Debian's source package and its
+# SHA-256, and SERIES, the directory of its patches.
+select_target() {
+    CPYTHON_VERSION=$1
+    case "$1" in
+        3.13.15)
+            ORIG_SHA256=1e66a7945a48390ee4c2a4268a0e4185884059a13c4aab6d148aa208deea4a76
+            SERIES=patches
+            ;;
+        3.13.5)
+            ORIG_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
+            SERIES=patches-3.13.5
+            ;;
+        *) die "unknown target '$1' (the targets are: ${TARGETS[*]})" ;;
+    esac
+    ORIG_TARBALL=python3.13_${CPYTHON_VERSION}.orig.tar.xz
+}
 
 # Directories of this repository whose files are laid over the pristine tree.
 OVERLAY_DIRS=(Lib Modules Objects Misc Doc Tools)

@@ -24,14 +24,16 @@ build_variant() {
     local name=$1 srcdir=$2 dir=$BUILD/$1 flags py
     flags=$(variant_flags "$name")
     py=$(host_python) || die "no python3 >= 3.10 found"
-    if [ ! -f "$dir/Makefile" ] || [ "$(cat "$dir/.configure-flags" 2>/dev/null)" != "$flags|$srcdir" ]; then
+    # A new target (another CPython release) starts from a clean directory.
+    local key="$flags|$srcdir|$CPYTHON_VERSION"
+    if [ ! -f "$dir/Makefile" ] || [ "$(cat "$dir/.configure-flags" 2>/dev/null)" != "$key" ]; then
         phase "configuring build/$name (${flags:-release})"
         rm -rf "$dir"
         mkdir -p "$dir"
         # shellcheck disable=SC2086
         (cd "$dir" && run_logged "$LOGS/configure-$name.log" "configure of build/$name" \
             "$srcdir/configure" $flags PYTHON_FOR_REGEN="$py") || exit 1
-        echo "$flags|$srcdir" >"$dir/.configure-flags"
+        echo "$key" >"$dir/.configure-flags"
     fi
     phase "building build/$name"
     run_logged "$LOGS/make-$name.log" "make in build/$name" make -C "$dir" -j"$(nproc)" || exit 1

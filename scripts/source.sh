@@ -2,25 +2,39 @@
 # shellcheck shell=bash
 
 # fetch_orig_tarball: put the verified upstream tarball in cache/.
+#
+# It is the upstream tarball of Debian's python3.13 source package, taken
+# from the pool of the Debian mirror this machine's apt already uses, by
+# apt's own downloader, which checks the pinned SHA-256.  Not with 'apt-get
+# source': a suite's index lists only its newest upload (sid's has moved
+# past 3.13.15), and the pool keeps the older tarballs.
 fetch_orig_tarball() {
-    local tarball=$CACHE/$ORIG_TARBALL
+    local tarball=$CACHE/$ORIG_TARBALL part=$CACHE/$ORIG_TARBALL.part
+    local py mirror keyring
     if [ -f "$tarball" ]; then
         check_sha256 "$tarball"
         return 0
     fi
-    local apt=$CACHE/apt
-    isolated_apt "$apt" deb-src
-    phase "downloading $DEBIAN_SOURCE_PACKAGE source ($DEBIAN_SUITE)"
-    mkdir -p "$apt/download"
-    (cd "$apt/download" &&
-        run_logged "$LOGS/fetch-source.log" "apt-get source" \
-            apt-get "${APT_OPTS[@]}" source --download-only "$DEBIAN_SOURCE_PACKAGE") ||
-        die "cannot download the $DEBIAN_SOURCE_PACKAGE source package"
-    [ -f "$apt/download/$ORIG_TARBALL" ] ||
-        die "the $DEBIAN_SUITE source package has no $ORIG_TARBALL (it moved to another upstream version?)"
-    check_sha256 "$apt/download/$ORIG_TARBALL"
-    mv "$apt/download/$ORIG_TARBALL" "$tarball"
-    rm -rf "$apt"
+    py=$(host_python) || die "no python3 >= 3.10 found (install python3)"
+    # The mirror comes from the machine's configuration so that no host
+    # name is written into the repository.
+    IFS=$'\t' read -r mirror keyring < <("$py" "$ROOT/scripts/debian_mirror.py") ||
+        die "cannot find the Debian mirror in the apt configuration"
+    local url=$mirror/pool/main/${DEBIAN_SOURCE_PACKAGE:0:1}/$DEBIAN_SOURCE_PACKAGE/$ORIG_TARBALL
+    phase "downloading $ORIG_TARBALL (CPython $CPYTHON_VERSION) from $mirror"
+    mkdir -p "$CACHE"
+    rm -f "$part"
+    # As root, apt would hand the download to the _apt user, who cannot
+    # write into our cache directory.
+    local opts=()
+    [ "$(id -u)" -eq 0 ] && opts=(-o "APT::Sandbox::User=root")
+    run_logged "$LOGS/fetch-source.log" "downloading $url" \
+        /usr/lib/apt/apt-helper "${opts[@]}" download-file "$url" "$part" "SHA256:$ORIG_SHA256" || {
+        rm -f "$part"
+        die "cannot download $ORIG_TARBALL from the Debian mirror"
+    }
+    check_sha256 "$part"
+    mv "$part" "$tarball"
 }
 
 check_sha256() {
