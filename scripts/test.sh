@@ -53,13 +53,13 @@ check() {
 }
 
 # One module on one build, verbose so that a log names each test.  A module
-# of ours runs in up to eight minutes (test_functools -u cpu on the
-# free-threaded debug build, under load): past fifteen, faulthandler dumps
+# of ours runs in up to fifteen minutes (test_functools -u cpu on the
+# free-threaded debug build, under heavy load): past twenty, faulthandler dumps
 # every thread and the check fails.
 regrtest() {
     local build=$1
     shift
-    "$BUILD/$build/python" -m test --fail-env-changed --timeout 900 -v "$@"
+    "$BUILD/$build/python" -m test --fail-env-changed --timeout 1200 -v "$@"
 }
 
 # What 'make regen-cases' does: the interpreter's instruction tables and
