@@ -1,0 +1,1273 @@
+/* functools.cached_property: a descriptor whose getter runs once for each
+   instance, however many threads ask for the value at the same time.  A
+   core type, as property is, because LOAD_ATTR_CACHED_PROPERTY
+   (Python/bytecodes.c) runs the simplest first access inline; the
+   _functools module re-exports it. */
+
+#include "Python.h"
+#include "pycore_call.h"          // _PyObject_CallNoArgs()
+#include "pycore_critical_section.h" // Py_BEGIN_CRITICAL_SECTION()
+#include "pycore_descrobject.h"   // _PyCachedPropertyObject
+#include "pycore_dict.h"          // _PyDictKeys_StringLookup()
+#include "pycore_import.h"        // _PyImport_GetModuleAttrString()
+#include "pycore_object.h"        // _PyObject_SetDeferredRefcount()
+#include "pycore_pyatomic_ft_wrappers.h" // FT_ATOMIC_LOAD_SSIZE_RELAXED()
+#include "pycore_tuple.h"         // _PyTuple_FromArray()
+#include "pycore_typeobject.h"    // _PyType_LookupRef()
+#include "pycore_weakref.h"       // FT_CLEAR_WEAKREFS()
+
+/*[clinic input]
+class cached_property "PyObject *" "&_PyCachedProperty_Type"
+[clinic start generated code]*/
+/*[clinic end generated code: output=da39a3ee5e6b4b0d input=35405123a1e3e2b7]*/
+
+/* The getter of a cached_property runs once for each instance, and every
+   caller receives the object that ended up stored in the instance.
+
+   The first thread to miss registers a record of its computation (a
+   flight, see Objects/cacheflight.c) in a list owned by the descriptor, calls the getter
+   with no lock held, stores the result in the instance unless something is
+   already stored there, and then ends the flight.  The threads that waited
+   for it look in the instance again: if the getter raised, nothing was
+   stored and one of them becomes the next owner and tries again, as Python
+   3.8-3.11 did.
+
+   Critical sections on the descriptor guard its list.  They cover only the
+   bookkeeping, never the getter: a critical section is suspended whenever
+   its thread blocks, so it cannot make anything run once by itself.
+
+   Once the value is stored nothing of this remains: the instance holds only
+   its value, and the record is freed.
+*/
+
+/* The object and its records are laid out in pycore_descrobject.h, where
+   LOAD_ATTR_CACHED_PROPERTY's inline first access uses them. */
+typedef _PyCachedPropertyRecord cp_inflight;
+typedef _PyCachedPropertyObject cachedpropertyobject;
+
+#define cachedpropertyobject_CAST(op) ((cachedpropertyobject *)(op))
+
+static PyObject *cached_property_getattro(PyObject *self, PyObject *name);
+
+/* Register a computation of obj's value by the current thread.  Called in
+   a critical section on the descriptor.  Return NULL when out of memory. */
+static cp_inflight *
+cp_inflight_register(cachedpropertyobject *cp, PyObject *obj)
+{
+    cp_inflight *rec = &cp->first_record;
+    // Waiters of an earlier computation may still hold the embedded record.
+    if (rec->instance != NULL
+        || _Py_atomic_load_ssize(&rec->flight.refcount) != 0)
+    {
+        rec = PyMem_Malloc(sizeof(cp_inflight));
+        if (rec == NULL) {
+            return NULL;
+        }
+        rec->embedded = 0;
+    }
+    rec->instance = obj;
+    _PyCacheFlight_Begin(&rec->flight);
+    rec->sibling_stored = 0;
+    rec->next = cp->inflight;
+    cp->inflight = rec;
+    return rec;
+}
+
+/* Remove rec from the descriptor's list.  Called in a critical section on
+   the descriptor. */
+static void
+cp_inflight_unregister(cachedpropertyobject *cp, cp_inflight *rec)
+{
+    for (cp_inflight **p = &cp->inflight; *p != NULL; p = &(*p)->next) {
+        if (*p == rec) {
+            *p = rec->next;
+            break;
+        }
+    }
+    rec->instance = NULL;
+}
+
+// Drop a waiter's reference to rec.
+static void
+cp_inflight_decref(cp_inflight *rec)
+{
+    if (_PyCacheFlight_AddRef(&rec->flight, -1) == 0 && !rec->embedded) {
+        PyMem_Free(rec);
+    }
+}
+
+/* Whether obj keeps its attributes where generic attribute lookup finds them
+   (inline values or an instance dict) and shows them as the standard
+   '__dict__'.  Values are then read and stored there directly, which lets
+   later hits find them without calling __get__, and which never calls a
+   __set__ defined by a subclass of cached_property.  Classes (whose
+   '__dict__' is a read-only proxy) and objects whose '__dict__' is something
+   else take the generic path, which does what the pure-Python version does:
+   use whatever obj.__dict__ returns. */
+static int
+cp_has_plain_dict(cachedpropertyobject *cp, PyObject *obj)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    uint32_t version = FT_ATOMIC_LOAD_UINT32_RELAXED(tp->tp_version_tag);
+    if (version != 0 &&
+        version == FT_ATOMIC_LOAD_UINT32_RELAXED(cp->plain_type_version))
+    {
+        return 1;
+    }
+    if (PyType_Check(obj)) {
+        return 0;
+    }
+    if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && tp->tp_dictoffset == 0) {
+        return 0;
+    }
+    PyObject *descr = _PyType_LookupRef(tp, &_Py_ID(__dict__));
+    int plain = descr != NULL && Py_IS_TYPE(descr, &PyGetSetDescr_Type);
+    Py_XDECREF(descr);
+    if (plain && tp->tp_getattro != PyObject_GenericGetAttr) {
+        /* A __getattribute__ of the class's own may answer obj.__dict__
+           with another mapping, which is where the Python version stores
+           the value; a __getattr__ alone is not asked for '__dict__'. */
+        PyObject *getattribute = _PyType_LookupRef(
+            tp, &_Py_ID(__getattribute__));
+        PyObject *generic = _PyType_LookupRef(
+            &PyBaseObject_Type, &_Py_ID(__getattribute__));
+        plain = getattribute != NULL && getattribute == generic;
+        Py_XDECREF(getattribute);
+        Py_XDECREF(generic);
+    }
+    if (plain) {
+        /* The tag read before the lookup: if the type changed since, the
+           stored tag is an old one that no type carries any more. */
+        FT_ATOMIC_STORE_UINT32_RELAXED(cp->plain_type_version, version);
+    }
+    return plain;
+}
+
+/* Replace the exception being raised with a TypeError whose message is
+   format with the name of obj's type and name, as the Python version's
+   "raise TypeError(...) from None" in an except clause does: the new
+   error's __context__ is the old one, and it is suppressed. */
+static void
+cp_type_error_from_none(PyObject *obj, PyObject *name, const char *format)
+{
+    PyObject *context = PyErr_GetRaisedException();
+    PyObject *tpname = PyType_GetName(Py_TYPE(obj));
+    if (tpname == NULL) {
+        Py_DECREF(context);
+        return;
+    }
+    PyErr_Format(PyExc_TypeError, format, tpname, name);
+    Py_DECREF(tpname);
+    PyObject *exc = PyErr_GetRaisedException();
+    PyException_SetContext(exc, context);
+    ((PyBaseExceptionObject *)exc)->suppress_context = 1;
+    PyErr_SetRaisedException(exc);
+}
+
+// obj.__dict__ for the generic path, with the errors the Python version gives.
+static PyObject *
+cp_generic_dict(PyObject *obj, PyObject *name)
+{
+    PyObject *dict = PyObject_GetAttr(obj, &_Py_ID(__dict__));
+    if (dict == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        cp_type_error_from_none(obj, name,
+                                "No '__dict__' attribute on %R instance "
+                                "to cache %R property.");
+    }
+    return dict;
+}
+
+/* The default that cp_mapping_get() passes to get(): never a value. */
+static PyObject cp_not_found = _PyObject_HEAD_INIT(&PyBaseObject_Type);
+
+/* Read name from an instance's '__dict__' that is not an exact dict as the
+   Python version does, with cache.get(name, default), so that a mapping or
+   a dict subclass sees the read.  Return 1 and set *value (a new
+   reference), 0 if absent, or -1 with an exception set. */
+static int
+cp_mapping_get(PyObject *dict, PyObject *name, PyObject **value)
+{
+    *value = PyObject_CallMethodObjArgs(dict, &_Py_ID(get), name,
+                                        &cp_not_found, NULL);
+    if (*value == NULL) {
+        return -1;
+    }
+    if (*value == &cp_not_found) {
+        Py_CLEAR(*value);
+        return 0;
+    }
+    return 1;
+}
+
+/* Store value in an instance's '__dict__' that is not an exact dict, with
+   cache[name] = value, so that the __setitem__ of a dict subclass runs (as
+   frameworks that track changes rely on).  Return 0 or -1. */
+static int
+cp_mapping_store(PyObject *obj, PyObject *dict, PyObject *name,
+                 PyObject *value)
+{
+    int rc = PyObject_SetItem(dict, name, value);
+    if (rc < 0 && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        cp_type_error_from_none(obj, name,
+                                "The '__dict__' attribute on %R instance "
+                                "does not support item assignment for "
+                                "caching %R property.");
+    }
+    return rc;
+}
+
+/* The index of name in the inline values of instances of tp, or -1.  The
+   descriptor keeps the last answer as a hint, which saves looking the name
+   up in the keys the instances share. */
+static Py_ssize_t
+cp_inline_index(cachedpropertyobject *cp, PyTypeObject *tp, PyObject *name)
+{
+    Py_ssize_t hint = FT_ATOMIC_LOAD_SSIZE_RELAXED(cp->slot_hint);
+    Py_ssize_t ix = _PyObject_InlineValuesIndex(tp, name, hint);
+    if (ix != hint && ix >= 0) {
+        FT_ATOMIC_STORE_SSIZE_RELAXED(cp->slot_hint, ix);
+    }
+    return ix;
+}
+
+/* Where an access finds and stores the value: mapping is NULL for an
+   instance whose attributes are plain (see cp_has_plain_dict()), else what
+   obj.__dict__ returned, read once per access as the Python version reads
+   it, so that a mapping sees one get() before the getter runs and one item
+   assignment after it. */
+
+/* Look for a value already stored in the instance.
+   Return 1 and set *value (a new reference) if there is one, 0 if not,
+   -1 on error.  *ix receives the value's index in the instance's inline
+   values, for cp_store(), or -1. */
+static int
+cp_lookup(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
+          PyObject *mapping, PyObject **value, Py_ssize_t *ix)
+{
+    *value = NULL;
+    *ix = -1;
+    if (mapping != NULL) {
+        return cp_mapping_get(mapping, name, value);
+    }
+    PyTypeObject *tp = Py_TYPE(obj);
+    PyObject *dict = NULL;
+    if (tp->tp_flags & Py_TPFLAGS_INLINE_VALUES) {
+        *ix = cp_inline_index(cp, tp, name);
+        if (_PyObject_TryGetInstanceAttributeAt(obj, *ix, value)) {
+            return *value != NULL;
+        }
+        dict = (PyObject *)_PyObject_GetManagedDict(obj);
+    }
+    else if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        dict = (PyObject *)_PyObject_GetManagedDict(obj);
+    }
+    else {
+        PyObject **dictptr = _PyObject_ComputedDictPointer(obj);
+        if (dictptr != NULL) {
+            dict = FT_ATOMIC_LOAD_PTR_ACQUIRE(*dictptr);
+        }
+    }
+    if (dict == NULL) {
+        return 0;
+    }
+    Py_INCREF(dict);
+    int rc = (PyDict_CheckExact(dict) ? PyDict_GetItemRef(dict, name, value)
+                                      : cp_mapping_get(dict, name, value));
+    Py_DECREF(dict);
+    return rc;
+}
+
+/* Store value in the instance, replacing whatever the getter's run left
+   there, as the pure-Python version always did: a getter that assigns the
+   attribute itself, or reads the value of an overridden cached_property of
+   the same name with super(), gets its own result stored.  ix is the index
+   cp_lookup() found, or -1.  Return 0 or -1. */
+static int
+cp_store(PyObject *obj, PyObject *name, PyObject *mapping, Py_ssize_t ix,
+         PyObject *value)
+{
+    if (mapping == NULL) {
+        PyTypeObject *tp = Py_TYPE(obj);
+        // The instance's values, unless __dict__ was set to a dict subclass.
+        PyObject *managed = (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ?
+            (PyObject *)_PyObject_GetManagedDict(obj) : NULL;
+        if ((tp->tp_flags & Py_TPFLAGS_INLINE_VALUES) &&
+            (managed == NULL || PyDict_CheckExact(managed)))
+        {
+            return _PyObject_StoreInstanceAttributeAt(obj, name, ix, value);
+        }
+        PyObject *dict = PyObject_GenericGetDict(obj, NULL);
+        if (dict == NULL) {
+            return -1;
+        }
+        int rc = PyDict_CheckExact(dict)
+            ? PyDict_SetItem(dict, name, value)
+            // A dict subclass assigned to __dict__.
+            : cp_mapping_store(obj, dict, name, value);
+        Py_DECREF(dict);
+        return rc;
+    }
+    return cp_mapping_store(obj, mapping, name, value);
+}
+
+/* The owner of rec got value from the getter: store it, unless a greenlet
+   of this thread stored its own first (see cp_compute_beside_owner());
+   then that one is kept.  Return the value to give the caller, or NULL;
+   consume the reference to value. */
+static PyObject *
+cp_store_result(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
+                PyObject *mapping, Py_ssize_t ix, PyObject *value,
+                cp_inflight *rec)
+{
+    if (rec->sibling_stored) {
+        PyObject *stored;
+        int found = cp_lookup(cp, obj, name, mapping, &stored, &ix);
+        if (found != 0) {
+            Py_DECREF(value);
+            return stored;
+        }
+    }
+    if (cp_store(obj, name, mapping, ix, value) < 0) {
+        Py_DECREF(value);
+        return NULL;
+    }
+    return value;
+}
+
+static PyObject *
+cp_error(PyObject *exc, PyObject *obj, PyObject *name, const char *what)
+{
+    PyObject *tpname = PyType_GetName(Py_TYPE(obj));
+    if (tpname != NULL) {
+        PyErr_Format(exc, "cached_property %R of %R object: %s",
+                     name, tpname, what);
+        Py_DECREF(tpname);
+    }
+    return NULL;
+}
+
+/* Wait until the computation of rec has finished.  Return 0, or -1 with an
+   exception set: RuntimeError if waiting would deadlock, or whatever a
+   signal handler raised (KeyboardInterrupt) while waiting. */
+static int
+cp_wait(cp_inflight *rec, PyObject *obj, PyObject *name)
+{
+    int rc = _PyCacheFlight_Wait(&rec->flight);
+    if (rc > 0) {
+        cp_error(PyExc_RuntimeError, obj, name,
+                 "deadlock detected (it is being computed by a thread "
+                 "that is waiting for this one)");
+        return -1;
+    }
+    return rc;
+}
+
+// Called in a critical section on the descriptor: no other thread counts.
+static inline void
+cp_count_finish(cachedpropertyobject *cp)
+{
+    FT_ATOMIC_STORE_SSIZE_RELAXED(cp->finish_count, cp->finish_count + 1);
+}
+
+/* Unregister rec (the caller owns it) and wake up its waiters. */
+static void
+cp_finish(cachedpropertyobject *cp, cp_inflight *rec)
+{
+    Py_BEGIN_CRITICAL_SECTION(cp);
+    /* Counted before the record goes: whoever claims a record after this
+       one is gone also sees the new count (see cp_compute()). */
+    cp_count_finish(cp);
+    cp_inflight_unregister(cp, rec);
+    Py_END_CRITICAL_SECTION();
+    if (_PyCacheFlight_End(&rec->flight) && !rec->embedded) {
+        PyMem_Free(rec);
+    }
+}
+
+/* As the owner of rec: compute the value, store it, unregister rec.
+   seen is the descriptor's finish count that our caller read before it
+   last looked for the value, or -1 if it did not look.  Another owner may
+   have stored the value and unregistered its record since; it counted its
+   finish first, so if the count is still seen, no other computation has
+   ended and there is no need to look again (a mapping then sees one get(),
+   as in the Python version). */
+static PyObject *
+cp_compute(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
+           PyObject *func, PyObject *mapping, cp_inflight *rec,
+           Py_ssize_t seen)
+{
+    PyObject *result = NULL;
+    Py_ssize_t ix = -1;
+    int found = 0;
+    if (seen < 0 || _Py_atomic_load_ssize(&cp->finish_count) != seen) {
+        found = cp_lookup(cp, obj, name, mapping, &result, &ix);
+    }
+    if (found == 0) {
+        result = PyObject_CallOneArg(func, obj);
+        if (result != NULL) {
+            result = cp_store_result(cp, obj, name, mapping, ix, result,
+                                     rec);
+        }
+    }
+    cp_finish(cp, rec);
+    return result;
+}
+
+/* A greenlet of the thread that owns rec reads the value while the owner
+   is paused in the getter.  It cannot wait (the owner can only resume on
+   this thread, when it gets switched to), so it runs the getter itself, as
+   stock Python does; the first value stored is the one everybody gets. */
+static PyObject *
+cp_compute_beside_owner(cachedpropertyobject *cp, PyObject *obj,
+                        PyObject *name, PyObject *func, PyObject *mapping,
+                        cp_inflight *rec)
+{
+    PyObject *result = PyObject_CallOneArg(func, obj);
+    if (result == NULL) {
+        return NULL;
+    }
+    PyObject *stored;
+    Py_ssize_t ix;
+    int found = cp_lookup(cp, obj, name, mapping, &stored, &ix);
+    if (found != 0) {
+        Py_DECREF(result);
+        return stored;
+    }
+    if (cp_store(obj, name, mapping, ix, result) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    // The record lives as long as its owner computes, on this thread.
+    rec->sibling_stored = 1;
+    return result;
+}
+
+/* Find the record of the computation of obj's value in flight and take a
+   reference to it, or register one for the current thread and set *owner.
+   Called in a critical section on the descriptor.  Return NULL when out of
+   memory. */
+static cp_inflight *
+cp_claim(cachedpropertyobject *cp, PyObject *obj, int *owner)
+{
+    cp_inflight *rec = cp->inflight;
+    while (rec != NULL && rec->instance != obj) {
+        rec = rec->next;
+    }
+    if (rec != NULL && _PyCacheFlight_Orphaned(&rec->flight)) {
+        cp_inflight_unregister(cp, rec);
+        rec = NULL;
+    }
+    if (rec != NULL) {
+        _PyCacheFlight_AddRef(&rec->flight, 1);
+        *owner = 0;
+        return rec;
+    }
+    *owner = 1;
+    return cp_inflight_register(cp, obj);
+}
+
+/* Get the value of the property for obj, computing it once.  rec is a
+   record the caller claimed (owner: registered) with cp_claim(), or NULL;
+   seen is as for cp_compute(). */
+static PyObject *
+cp_get_or_compute(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
+                  PyObject *func, PyObject *mapping, cp_inflight *rec,
+                  int owner, Py_ssize_t seen)
+{
+    for (;;) {
+        if (rec == NULL) {
+            Py_BEGIN_CRITICAL_SECTION(cp);
+            rec = cp_claim(cp, obj, &owner);
+            Py_END_CRITICAL_SECTION();
+            if (rec == NULL) {
+                return PyErr_NoMemory();
+            }
+        }
+        if (owner) {
+            return cp_compute(cp, obj, name, func, mapping, rec, seen);
+        }
+        if (_PyCacheFlight_Reentered(&rec->flight)) {
+            cp_inflight_decref(rec);
+            return cp_error(PyExc_RuntimeError, obj, name,
+                            "recursive access from its own getter");
+        }
+        if (rec->flight.owner == _PyThreadState_GET()->thread_id) {
+            PyObject *result = cp_compute_beside_owner(cp, obj, name, func,
+                                                       mapping, rec);
+            cp_inflight_decref(rec);
+            return result;
+        }
+        int rc = cp_wait(rec, obj, name);
+        cp_inflight_decref(rec);
+        if (rc < 0) {
+            return NULL;
+        }
+        seen = _Py_atomic_load_ssize(&cp->finish_count);
+        PyObject *value;
+        Py_ssize_t ix;
+        int found = cp_lookup(cp, obj, name, mapping, &value, &ix);
+        if (found != 0) {
+            return value;
+        }
+        // The getter raised (or the value is gone already): try again.
+        rec = NULL;
+    }
+}
+
+/* Copy func and attrname from cp's __dict__ into the descriptor (see
+   _PyCachedPropertyObject), if the dict is a dict with str keys only:
+   looking up a str there runs no code of the user's.  Both locks are held,
+   so that the entries and the version belong together; the copy is read
+   holding the descriptor's lock. */
+static void
+cp_copy_fields(cachedpropertyobject *cp)
+{
+    PyObject *dict, *old_func = NULL, *old_name = NULL;
+    Py_BEGIN_CRITICAL_SECTION(cp);
+    dict = Py_XNewRef(cp->dict);
+    Py_END_CRITICAL_SECTION();
+    if (dict == NULL) {
+        return;
+    }
+    Py_BEGIN_CRITICAL_SECTION2(cp, dict);
+    PyDictObject *mp = (PyDictObject *)dict;
+    if (cp->dict == dict && PyDict_CheckExact(dict) &&
+        DK_IS_UNICODE(mp->ma_keys))
+    {
+        PyObject *name = PyDict_GetItemWithError(dict,
+                                                 &_Py_ID(attrname));
+        PyObject *func = PyDict_GetItemWithError(dict, &_Py_ID(func));
+        assert(!PyErr_Occurred());
+        if (name != NULL && PyUnicode_CheckExact(name) && func != NULL) {
+            old_name = cp->attrname;
+            old_func = cp->func;
+            cp->attrname = Py_NewRef(name);
+            cp->func = Py_NewRef(func);
+            cp->fields_version = mp->ma_version_tag;
+        }
+    }
+    Py_END_CRITICAL_SECTION2();
+    Py_DECREF(dict);
+    Py_XDECREF(old_name);
+    Py_XDECREF(old_func);
+}
+
+/* In a critical section on the descriptor: new references to the copies of
+   attrname and func, if they are still those of its __dict__.  The dict's
+   version is read without its lock: a version that matches means the
+   dict has not changed since the copy was made, or is changing right now
+   (its writers store the version last). */
+static int
+cp_copied_fields(cachedpropertyobject *cp, PyObject **name, PyObject **func)
+{
+    PyDictObject *dict = (PyDictObject *)cp->dict;
+    if (dict == NULL || cp->fields_version == 0 ||
+        FT_ATOMIC_LOAD_UINT64_RELAXED(dict->ma_version_tag)
+            != cp->fields_version)
+    {
+        return 0;
+    }
+    *name = Py_NewRef(cp->attrname);
+    *func = Py_NewRef(cp->func);
+    return 1;
+}
+
+/* Whether func and attrname of self are the entries of its __dict__ that
+   attribute lookup would find: true for cached_property itself and for
+   subclasses that neither define those names nor customise attribute
+   lookup.  They are then read from the dict directly.  Other subclasses
+   (one that makes attrname a property, say) get them looked up as
+   attributes, as the Python version does. */
+static int
+cp_fields_in_dict(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (tp == &_PyCachedProperty_Type) {
+        return 1;
+    }
+    if (tp->tp_getattro != cached_property_getattro) {
+        return 0;
+    }
+    PyObject *func = _PyType_LookupRef(tp, &_Py_ID(func));
+    PyObject *attrname = _PyType_LookupRef(tp, &_Py_ID(attrname));
+    int in_dict = func == NULL && attrname == NULL;
+    Py_XDECREF(func);
+    Py_XDECREF(attrname);
+    return in_dict;
+}
+
+/* Read the field key (func or attrname) of self into *value: from its
+   __dict__ if in_dict, else as an attribute.  Return 0, or -1 with the
+   AttributeError that self.key raises when it is missing. */
+static int
+cp_read_field(PyObject *self, PyObject *key, int in_dict, PyObject **value)
+{
+    if (!in_dict) {
+        *value = PyObject_GetAttr(self, key);
+        return *value == NULL ? -1 : 0;
+    }
+    /* Read the dict pointer under the descriptor's lock, which its
+       __dict__ setter holds: PyObject_GenericGetDict() takes its reference
+       after the load, and a concurrent replacement may free the dict in
+       between on the free-threaded build. */
+    PyObject *dict;
+    Py_BEGIN_CRITICAL_SECTION(self);
+    dict = Py_XNewRef(cachedpropertyobject_CAST(self)->dict);
+    Py_END_CRITICAL_SECTION();
+    if (dict == NULL) {
+        dict = PyObject_GenericGetDict(self, NULL);
+        if (dict == NULL) {
+            *value = NULL;
+            return -1;
+        }
+    }
+    int found = PyDict_GetItemRef(dict, key, value);
+    Py_DECREF(dict);
+    if (found == 0) {
+        // Missing: attribute lookup raises the AttributeError stock raises.
+        *value = PyObject_GetAttr(self, key);
+        return *value == NULL ? -1 : 0;
+    }
+    return found < 0 ? -1 : 0;
+}
+
+static PyObject *
+cached_property_descr_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    if (obj == NULL || obj == Py_None) {
+        return Py_NewRef(self);
+    }
+    int in_dict = cp_fields_in_dict(self);
+    int plain = cp_has_plain_dict(cp, obj);
+    /* Attribute lookup calls __get__ only when the instance holds no value,
+       unless a subclass made the descriptor a data descriptor: then every
+       hit comes here and must be answered without claiming a record.
+       Otherwise the record is claimed right away, so that a first access
+       locks the descriptor only twice (here and in cp_finish()). */
+    int look_first = (!plain || !in_dict ||
+                      Py_TYPE(self)->tp_descr_set != NULL);
+    PyObject *result = NULL, *mapping = NULL;
+    Py_ssize_t seen = -1;
+    PyObject *name = NULL, *func = NULL;
+    cp_inflight *rec = NULL;
+    int owner = 0;
+    if (!look_first) {
+        /* The usual first access: read the fields and claim the record in
+           one critical section, which keeps other threads from replacing
+           __dict__ (PyObject_GenericSetDict() takes it) while we read it.
+           The __eq__ of a key with a colliding hash can still replace it
+           in this thread, hence the reference. */
+        int rc = 0, copied = 0;
+        Py_BEGIN_CRITICAL_SECTION(cp);
+        copied = rc = cp_copied_fields(cp, &name, &func);
+        PyObject *dict = copied ? NULL : Py_XNewRef(cp->dict);
+        if (dict != NULL) {
+            rc = PyDict_GetItemRef(dict, &_Py_ID(attrname), &name);
+            if (rc > 0) {
+                rc = PyDict_GetItemRef(dict, &_Py_ID(func), &func);
+            }
+            Py_DECREF(dict);
+        }
+        if (rc > 0 && PyUnicode_CheckExact(name)) {
+            // NULL when out of memory: cp_get_or_compute() tries again.
+            rec = cp_claim(cp, obj, &owner);
+        }
+        Py_END_CRITICAL_SECTION();
+        if (rc < 0) {
+            goto done;
+        }
+        if (!copied) {
+            // For the next access.
+            cp_copy_fields(cp);
+        }
+        // A field is missing: the generic path below raises the error.
+    }
+    if (name == NULL &&
+        cp_read_field(self, &_Py_ID(attrname), in_dict, &name) < 0)
+    {
+        return NULL;
+    }
+
+    if (name == Py_None) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot use cached_property instance without "
+                        "calling __set_name__ on it.");
+        goto done;
+    }
+    if (!PyUnicode_CheckExact(name)) {
+        // Inline values and dict fast paths take exact str keys only.
+        assert(rec == NULL);
+        plain = 0;
+        look_first = 1;
+    }
+    if (!plain) {
+        mapping = cp_generic_dict(obj, name);
+        if (mapping == NULL) {
+            goto done;
+        }
+    }
+    if (look_first) {
+        seen = _Py_atomic_load_ssize(&cp->finish_count);
+        Py_ssize_t ix;
+        int found = cp_lookup(cp, obj, name, mapping, &result, &ix);
+        if (found != 0) {
+            goto done;
+        }
+    }
+    if (func == NULL &&
+        cp_read_field(self, &_Py_ID(func), in_dict, &func) < 0)
+    {
+        goto done;
+    }
+    result = cp_get_or_compute(cp, obj, name, func, mapping, rec, owner,
+                               seen);
+done:
+    Py_XDECREF(mapping);
+    Py_XDECREF(name);
+    Py_XDECREF(func);
+    return result;
+}
+
+/* The first access from specialized code.  LOAD_ATTR_CACHED_PROPERTY
+   (Python/bytecodes.c) runs the getter in a frame pushed by the interpreter,
+   like LOAD_ATTR_PROPERTY does, instead of calling it from C: a first access
+   then costs little more than calling a method and storing its result by
+   hand.  Below the getter's frame it pushes a shim frame
+   (_Py_CachedPropertyShim in Python/specialize.c) that stores the value and
+   ends the computation when the getter returns, or only ends it when the
+   getter raises.
+
+   Only the simplest case is done inline, by the functions in
+   pycore_descrobject.h: nothing of this descriptor is in flight, so the
+   computation takes the embedded record, and the instance keeps its
+   attributes in inline values.  Everything else (waiting for another
+   thread, re-entry, fork) deoptimizes to the generic path above, and the
+   two functions below take over when the inline store or end meets
+   anything unusual.  The free-threaded build does not specialize in 3.13,
+   so none of this runs there. */
+
+/* The specializer (specialize_cached_property() in Python/specialize.c)
+   checks the getter and remembers its version in inline_func_version for
+   _PyCachedProperty_InlinableGetter().  It must not look the fields up,
+   which may run code of the user's (__eq__ of a key, or a finalizer when
+   the copy is replaced), code that could change what it relies on: it
+   uses the copy that __get__ made on a first access, which the adaptive
+   counter lets run before it specializes. */
+int
+_PyCachedProperty_CopiedFields(cachedpropertyobject *cp, PyObject **func,
+                               PyObject **name)
+{
+    PyDictObject *dict = (PyDictObject *)cp->dict;
+    if (dict == NULL || cp->fields_version == 0 ||
+        cp->fields_version != dict->ma_version_tag)
+    {
+        return 0;
+    }
+    *func = cp->func;
+    *name = cp->attrname;
+    return 1;
+}
+
+int
+_PyCachedProperty_HasPlainDict(cachedpropertyobject *cp, PyObject *obj)
+{
+    return cp_has_plain_dict(cp, obj);
+}
+
+/* _PyCachedProperty_StoreInlined() could not store value in owner's inline
+   values: store it as __get__ does.  Return the value for the caller, or
+   NULL with an exception set; consume the reference to value. */
+PyObject *
+_PyCachedProperty_Store(cachedpropertyobject *cp, PyObject *owner,
+                        PyObject *name, PyObject *value)
+{
+    PyObject *mapping = NULL;
+    if (!cp_has_plain_dict(cp, owner)) {
+        // The getter changed the instance's class.
+        mapping = cp_generic_dict(owner, name);
+        if (mapping == NULL) {
+            Py_DECREF(value);
+            return NULL;
+        }
+    }
+    PyObject *result = cp_store_result(cp, owner, name, mapping, -1, value,
+                                       &cp->first_record);
+    Py_XDECREF(mapping);
+    return result;
+}
+
+/* End the inline computation that _PyCachedProperty_EndInlined() could not
+   end by itself: other records are in flight, or threads wait for this
+   one.  The embedded record is ours: it was free when we took it, and it
+   stays taken until we release our reference. */
+void
+_PyCachedProperty_End(cachedpropertyobject *cp)
+{
+    cp_finish(cp, &cp->first_record);
+}
+
+static PyObject *
+cached_property_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    cachedpropertyobject *cp = (cachedpropertyobject *)type->tp_alloc(type, 0);
+    if (cp == NULL) {
+        return NULL;
+    }
+    cp->slot_hint = -1;
+    cp->first_record.embedded = 1;
+    if (PyTuple_GET_SIZE(args) > 0) {
+        _PyDescr_CountReferencesLike((PyObject *)cp, PyTuple_GET_ITEM(args, 0));
+    }
+    return (PyObject *)cp;
+}
+
+/* The errors are the ones Python gives for the same def, so that the C
+   and the Python versions report bad calls alike. */
+int
+_PyDescr_BindArgs(const char *qualname, const char *const *names,
+                  Py_ssize_t nparams, Py_ssize_t nrequired,
+                  PyObject *const *args, Py_ssize_t nargs,
+                  PyObject *kwnames, PyObject *const *kwvalues,
+                  PyObject **out)
+{
+    for (Py_ssize_t i = 0; i < nparams; i++) {
+        out[i] = i < nargs ? args[i] : NULL;
+    }
+    // The counts below include self, as Python's do.
+    if (nargs > nparams) {
+        if (nrequired == nparams) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() takes %zd positional arguments but %zd "
+                         "were given", qualname, nparams + 1, nargs + 1);
+        }
+        else {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() takes from %zd to %zd positional arguments "
+                         "but %zd were given",
+                         qualname, nrequired + 1, nparams + 1, nargs + 1);
+        }
+        return -1;
+    }
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        Py_ssize_t i = 0;
+        while (i < nparams && !PyUnicode_EqualToUTF8(key, names[i])) {
+            i++;
+        }
+        if (i == nparams) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() got an unexpected keyword argument '%S'",
+                         qualname, key);
+            return -1;
+        }
+        if (out[i] != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() got multiple values for argument '%s'",
+                         qualname, names[i]);
+            return -1;
+        }
+        out[i] = kwvalues[k];
+    }
+    // These methods have at most two required parameters.
+    assert(nrequired <= 2);
+    const char *missing[2];
+    Py_ssize_t nmissing = 0;
+    for (Py_ssize_t i = 0; i < nrequired; i++) {
+        if (out[i] == NULL) {
+            missing[nmissing++] = names[i];
+        }
+    }
+    if (nmissing == 1) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() missing 1 required positional argument: '%s'",
+                     qualname, missing[0]);
+        return -1;
+    }
+    if (nmissing == 2) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() missing 2 required positional arguments: "
+                     "'%s' and '%s'", qualname, missing[0], missing[1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* _PyDescr_BindArgs() for tp_init, whose keyword arguments come in a dict. */
+static int
+cp_bind_dict_args(const char *qualname, const char *const *names,
+                  Py_ssize_t nparams, Py_ssize_t nrequired, PyObject *args,
+                  PyObject *kwargs, PyObject **out)
+{
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    if (kwargs == NULL || PyDict_GET_SIZE(kwargs) == 0) {
+        return _PyDescr_BindArgs(qualname, names, nparams, nrequired,
+                            _PyTuple_ITEMS(args), nargs, NULL, NULL, out);
+    }
+    PyObject *kwnames;
+    PyObject *const *stack = _PyStack_UnpackDict(
+        _PyThreadState_GET(), _PyTuple_ITEMS(args), nargs, kwargs, &kwnames);
+    if (stack == NULL) {
+        return -1;
+    }
+    int rc = _PyDescr_BindArgs(qualname, names, nparams, nrequired, stack, nargs,
+                          kwnames, stack + nargs, out);
+    /* out[] borrows from args and kwargs, which outlive the call, not from
+       the stack, which holds new references to the same objects. */
+    _PyStack_UnpackDict_Free(stack, nargs, kwnames);
+    return rc;
+}
+
+PyDoc_STRVAR(cached_property_doc,
+"cached_property(func)\n"
+"--\n"
+"\n"
+"Decorator that turns a method into a property computed once per instance.\n"
+"\n"
+"The first access on an instance calls func(instance) and stores the result\n"
+"in the instance's __dict__ under the attribute's name; later accesses find\n"
+"it there like any other attribute.  Threads that ask while the value is\n"
+"being computed wait for that one call, so func runs once per instance.");
+
+static int
+cached_property_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static const char *const names[] = {"func"};
+    PyObject *func;
+    if (cp_bind_dict_args("cached_property.__init__", names, 1, 1, args,
+                          kwargs, &func) < 0)
+    {
+        return -1;
+    }
+    // As the Python version: plain attributes, kept in __dict__.
+    if (PyObject_SetAttr(self, &_Py_ID(func), func) < 0 ||
+        PyObject_SetAttr(self, &_Py_ID(attrname), Py_None) < 0)
+    {
+        return -1;
+    }
+
+    PyObject *value = PyObject_GetAttr(func, &_Py_ID(__doc__));
+    if (value == NULL ||
+        PyObject_SetAttr(self, &_Py_ID(__doc__), value) < 0)
+    {
+        Py_XDECREF(value);
+        return -1;
+    }
+    Py_SETREF(value, PyObject_GetAttr(func, &_Py_ID(__module__)));
+    if (value == NULL ||
+        PyObject_SetAttr(self, &_Py_ID(__module__), value) < 0)
+    {
+        Py_XDECREF(value);
+        return -1;
+    }
+    Py_DECREF(value);
+    return 0;
+}
+
+PyDoc_STRVAR(cached_property_set_name_doc,
+"__set_name__($self, owner, name)\n"
+"--\n"
+"\n"
+"Record the name of the attribute the property is assigned to.");
+
+static PyObject *
+cached_property_set_name(PyObject *self, PyObject *const *args,
+                         Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"owner", "name"};
+    PyObject *params[2];
+    if (_PyDescr_BindArgs("cached_property.__set_name__", names, 2, 2, args, nargs,
+                     kwnames, args + nargs, params) < 0)
+    {
+        return NULL;
+    }
+    PyObject *name = Py_NewRef(params[1]);
+    PyObject *previous = PyObject_GetAttr(self, &_Py_ID(attrname));
+    if (previous == NULL ||
+        (previous == Py_None &&
+         PyObject_SetAttr(self, &_Py_ID(attrname), name) < 0))
+    {
+        Py_XDECREF(previous);
+        Py_DECREF(name);
+        return NULL;
+    }
+    int rc = 0;
+    if (previous != Py_None) {
+        /* As the Python version: name != previous, with no shortcut for
+           identical objects (a NaN name differs from itself). */
+        PyObject *ne = PyObject_RichCompare(name, previous, Py_NE);
+        rc = ne == NULL ? -1 : PyObject_IsTrue(ne);
+        Py_XDECREF(ne);
+        if (rc > 0) {
+            PyErr_Format(PyExc_TypeError,
+                         "Cannot assign the same cached_property to two "
+                         "different names (%R and %R).", previous, name);
+        }
+    }
+    Py_DECREF(previous);
+    Py_DECREF(name);
+    if (rc != 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+#define CACHED_PROPERTY_SET_NAME_METHODDEF                              \
+    {"__set_name__", _PyCFunction_CAST(cached_property_set_name),       \
+     METH_FASTCALL | METH_KEYWORDS, cached_property_set_name_doc},
+
+PyDoc_STRVAR(cached_property_get_doc,
+"__get__($self, instance, owner=None)\n"
+"--\n"
+"\n"
+"Return the value of the property for instance, computing it once.");
+
+/* A method as well as tp_descr_get, which attribute lookup uses, so that
+   __get__ takes keyword arguments as the Python version's does; the method
+   hides the slot wrapper (METH_COEXIST). */
+static PyObject *
+cached_property_get_method(PyObject *self, PyObject *const *args,
+                           Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"instance", "owner"};
+    PyObject *params[2];
+    if (_PyDescr_BindArgs("cached_property.__get__", names, 2, 1, args, nargs,
+                     kwnames, args + nargs, params) < 0)
+    {
+        return NULL;
+    }
+    return cached_property_descr_get(self, params[0], params[1]);
+}
+
+#define CACHED_PROPERTY_GET_METHODDEF                                   \
+    {"__get__", _PyCFunction_CAST(cached_property_get_method),          \
+     METH_FASTCALL | METH_KEYWORDS | METH_COEXIST, cached_property_get_doc},
+
+#include "clinic/cachedpropertyobject.c.h"
+
+/*[clinic input]
+cached_property.__reduce__
+
+Return state information for pickling and copying.
+[clinic start generated code]*/
+
+static PyObject *
+cached_property___reduce___impl(PyObject *self)
+/*[clinic end generated code: output=6676bdb962c60092 input=7e6e2916e8bc79f8]*/
+{
+    /* What object.__reduce_ex__() gives the Python version for protocol 2
+       and up, whatever the protocol: copyreg.__newobj__(cls, *args) (or
+       __newobj_ex__), where the arguments are those of __getnewargs_ex__()
+       or __getnewargs__() if the class defines one, else none, so that
+       subclasses whose __init__ takes other arguments come back too; and
+       the state that __getstate__() returns, by default the __dict__ with
+       func and attrname, which unpickling puts back into __dict__.  Pickles
+       load in the Python version and in stock 3.13. */
+    PyObject *args = NULL, *kwargs = NULL, *state = NULL, *result = NULL;
+    PyObject *getnewargs = _PyObject_LookupSpecial(
+        self, &_Py_ID(__getnewargs_ex__));
+    if (getnewargs != NULL) {
+        PyObject *pair = _PyObject_CallNoArgs(getnewargs);
+        Py_DECREF(getnewargs);
+        if (pair == NULL) {
+            goto error;
+        }
+        if (!PyTuple_Check(pair)) {
+            PyErr_Format(PyExc_TypeError, "__getnewargs_ex__ should return "
+                         "a tuple, not '%.200s'", Py_TYPE(pair)->tp_name);
+            Py_DECREF(pair);
+            goto error;
+        }
+        if (PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_Format(PyExc_ValueError, "__getnewargs_ex__ should return "
+                         "a tuple of length 2, not %zd",
+                         PyTuple_GET_SIZE(pair));
+            Py_DECREF(pair);
+            goto error;
+        }
+        args = Py_NewRef(PyTuple_GET_ITEM(pair, 0));
+        kwargs = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+        Py_DECREF(pair);
+        if (!PyTuple_Check(args)) {
+            PyErr_Format(PyExc_TypeError, "first item of the tuple returned "
+                         "by __getnewargs_ex__ must be a tuple, not '%.200s'",
+                         Py_TYPE(args)->tp_name);
+            goto error;
+        }
+        if (!PyDict_Check(kwargs)) {
+            PyErr_Format(PyExc_TypeError, "second item of the tuple returned "
+                         "by __getnewargs_ex__ must be a dict, not '%.200s'",
+                         Py_TYPE(kwargs)->tp_name);
+            goto error;
+        }
+    }
+    else if (PyErr_Occurred()) {
+        goto error;
+    }
+    else {
+        getnewargs = _PyObject_LookupSpecial(self, &_Py_ID(__getnewargs__));
+        if (getnewargs != NULL) {
+            args = _PyObject_CallNoArgs(getnewargs);
+            Py_DECREF(getnewargs);
+            if (args == NULL) {
+                goto error;
+            }
+            if (!PyTuple_Check(args)) {
+                PyErr_Format(PyExc_TypeError, "__getnewargs__ should return "
+                             "a tuple, not '%.200s'", Py_TYPE(args)->tp_name);
+                goto error;
+            }
+        }
+        else if (PyErr_Occurred()) {
+            goto error;
+        }
+        else {
+            args = PyTuple_New(0);
+            if (args == NULL) {
+                goto error;
+            }
+        }
+    }
+    state = PyObject_CallMethodNoArgs(self, &_Py_ID(__getstate__));
+    if (state == NULL) {
+        goto error;
+    }
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs) > 0) {
+        PyObject *newobj_ex = _PyImport_GetModuleAttrString("copyreg",
+                                                            "__newobj_ex__");
+        if (newobj_ex != NULL) {
+            result = Py_BuildValue("N(OOO)O", newobj_ex, Py_TYPE(self), args,
+                                   kwargs, state);
+        }
+    }
+    else {
+        PyObject *newobj = _PyImport_GetModuleAttrString("copyreg",
+                                                         "__newobj__");
+        PyObject *cls = (PyObject *)Py_TYPE(self);
+        // (cls, *args)
+        PyObject *newargs = _PyTuple_FromArray(&cls, 1);
+        if (newobj != NULL && newargs != NULL) {
+            PyObject *all = PySequence_Concat(newargs, args);
+            if (all != NULL) {
+                result = Py_BuildValue("NNO", newobj, all, state);
+                newobj = NULL;
+            }
+        }
+        Py_XDECREF(newobj);
+        Py_XDECREF(newargs);
+    }
+error:
+    Py_XDECREF(args);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(state);
+    return result;
+}
+
+static PyGetSetDef cached_property_getset[] = {
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict},
+    {NULL}
+};
+
+static PyMethodDef cached_property_methods[] = {
+    CACHED_PROPERTY_GET_METHODDEF
+    CACHED_PROPERTY_SET_NAME_METHODDEF
+    CACHED_PROPERTY___REDUCE___METHODDEF
+    {"__class_getitem__", Py_GenericAlias, METH_O|METH_CLASS,
+     PyDoc_STR("See PEP 585")},
+    {NULL}
+};
+
+static int
+cached_property_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    Py_VISIT(cp->dict);
+    Py_VISIT(cp->func);
+    Py_VISIT(cp->attrname);
+    return 0;
+}
+
+static int
+cached_property_clear(PyObject *self)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    cp->fields_version = 0;
+    Py_CLEAR(cp->func);
+    Py_CLEAR(cp->attrname);
+    Py_CLEAR(cp->dict);
+    return 0;
+}
+
+static void
+cached_property_dealloc(PyObject *self)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    PyObject_GC_UnTrack(self);
+#ifdef FT_CLEAR_WEAKREFS
+    FT_CLEAR_WEAKREFS(self, cp->weakreflist);
+#else
+    // 3.13.5, before gh-135607
+    if (cp->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+#endif
+    (void)cached_property_clear(self);
+    /* Owners and waiters hold a reference to the descriptor, so only records
+       orphaned by a fork() can be left, and nobody can use them. */
+    cp_inflight *rec = cp->inflight;
+    while (rec != NULL) {
+        cp_inflight *next = rec->next;
+        if (!rec->embedded) {
+            PyMem_Free(rec);
+        }
+        rec = next;
+    }
+    Py_TYPE(self)->tp_free(self);
+}
+
+/* Attribute lookup on the descriptor itself is generic, but the message of
+   a missing attribute names the type as the Python class does,
+   'cached_property' (its __name__), where the generic one would give the
+   static type's tp_name, 'functools.cached_property'. */
+static PyObject *
+cached_property_getattro(PyObject *self, PyObject *name)
+{
+    PyObject *value = _PyObject_GenericGetAttrWithDict(self, name, NULL, 1);
+    if (value != NULL || PyErr_Occurred()) {
+        return value;
+    }
+    PyObject *type_name = PyType_GetName(Py_TYPE(self));
+    if (type_name == NULL) {
+        return NULL;
+    }
+    PyErr_Format(PyExc_AttributeError, "'%U' object has no attribute '%U'",
+                 type_name, name);
+    Py_DECREF(type_name);
+    _PyObject_SetAttributeErrorContext(self, name);
+    return NULL;
+}
+
+PyTypeObject _PyCachedProperty_Type = {
+    PyVarObject_HEAD_INIT(&PyType_Type, 0)
+    /* The module part gives __module__.  Messages name the type as the
+       Python class does, 'cached_property' (see cached_property_getattro). */
+    .tp_name = "functools.cached_property",
+    .tp_basicsize = sizeof(cachedpropertyobject),
+    .tp_dealloc = cached_property_dealloc,
+    .tp_getattro = cached_property_getattro,
+    .tp_flags = (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE |
+                 Py_TPFLAGS_HAVE_GC),
+    .tp_doc = cached_property_doc,
+    .tp_traverse = cached_property_traverse,
+    .tp_clear = cached_property_clear,
+    .tp_weaklistoffset = offsetof(cachedpropertyobject, weakreflist),
+    .tp_methods = cached_property_methods,
+    .tp_getset = cached_property_getset,
+    .tp_descr_get = cached_property_descr_get,
+    .tp_dictoffset = offsetof(cachedpropertyobject, dict),
+    .tp_init = cached_property_init,
+    .tp_alloc = PyType_GenericAlloc,
+    .tp_new = cached_property_new,
+    .tp_free = PyObject_GC_Del,
+};
