@@ -14,6 +14,7 @@
 #include "pycore_pyatomic_ft_wrappers.h" // FT_ATOMIC_LOAD_SSIZE_RELAXED()
 #include "pycore_tuple.h"         // _PyTuple_FromArray()
 #include "pycore_typeobject.h"    // _PyType_LookupRef()
+#include "pycore_unicodeobject.h" // _PyUnicode_Equal()
 #include "pycore_weakref.h"       // FT_CLEAR_WEAKREFS()
 
 /*[clinic input]
@@ -1226,8 +1227,9 @@ cached_property_dealloc(PyObject *self)
     Py_TYPE(self)->tp_free(self);
 }
 
-/* Attribute lookup on the descriptor itself is generic, but the message of
-   a missing attribute names the type as the Python class does,
+/* Attribute lookup on the descriptor itself is generic, but a missing
+   __module__ is the class's, and the message of another missing attribute
+   names the type as the Python class does,
    'cached_property' (its __name__), where the generic one would give the
    static type's tp_name, 'functools.cached_property'. */
 static PyObject *
@@ -1236,6 +1238,14 @@ cached_property_getattro(PyObject *self, PyObject *name)
     PyObject *value = _PyObject_GenericGetAttrWithDict(self, name, NULL, 1);
     if (value != NULL || PyErr_Occurred()) {
         return value;
+    }
+    /* __init__() stores the getter's __module__ in __dict__.  Without it,
+       the Python class's own '__module__' is what a lookup finds; a static
+       type's __dict__ has none. */
+    if (PyUnicode_Check(name) &&
+        _PyUnicode_Equal(name, &_Py_ID(__module__)))
+    {
+        return PyUnicode_FromString("functools");
     }
     PyObject *type_name = PyType_GetName(Py_TYPE(self));
     if (type_name == NULL) {
