@@ -563,7 +563,8 @@ cached_method_call(cached_method_object *self, PyObject *instance,
             return NULL;
         }
     }
-    PyObject *result = _PyFunctools_LruCacheVectorcall(cache, args, nargs, kwnames);
+    PyObject *result = _PyFunctools_LruCacheVectorcall(cache, args, nargs,
+                                                       kwnames);
     Py_DECREF(cache);
     return result;
 }
@@ -899,8 +900,8 @@ cached_method_get_method(PyObject *self, PyObject *const *args,
 {
     static const char *const names[] = {"instance", "owner"};
     PyObject *params[2];
-    if (_PyDescr_BindArgs("cached_method.__get__", names, 2, 1, args, nargs,
-                     kwnames, args + nargs, params) < 0)
+    if (_PyDescr_BindArgs("cached_method.__get__", names, 2, 1, args,
+                          nargs, kwnames, args + nargs, params) < 0)
     {
         return NULL;
     }

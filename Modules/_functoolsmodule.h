@@ -33,7 +33,8 @@ typedef struct lru_list_elem {
     PyObject *key, *result;
 } lru_list_elem;
 
-typedef PyObject *(*lru_cache_ternaryfunc)(struct lru_cache_object *, PyObject *, PyObject *);
+typedef PyObject *(*lru_cache_ternaryfunc)(struct lru_cache_object *,
+                                           PyObject *, PyObject *);
 
 typedef struct lru_cache_object {
     lru_list_elem root;  /* includes PyObject_HEAD */

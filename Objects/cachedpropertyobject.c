@@ -26,12 +26,12 @@ class cached_property "PyObject *" "&_PyCachedProperty_Type"
    caller receives the object that ended up stored in the instance.
 
    The first thread to miss registers a record of its computation (a
-   flight, see Objects/cacheflight.c) in a list owned by the descriptor, calls the getter
-   with no lock held, stores the result in the instance unless something is
-   already stored there, and then ends the flight.  The threads that waited
-   for it look in the instance again: if the getter raised, nothing was
-   stored and one of them becomes the next owner and tries again, as Python
-   3.8-3.11 did.
+   flight, see Objects/cacheflight.c) in a list owned by the descriptor,
+   calls the getter with no lock held, stores the result in the instance
+   unless something is already stored there, and then ends the flight.
+   The threads that waited for it look in the instance again: if the getter
+   raised, nothing was stored and one of them becomes the next owner and
+   tries again, as Python 3.8-3.11 did.
 
    Critical sections on the descriptor guard its list.  They cover only the
    bookkeeping, never the getter: a critical section is suspended whenever
@@ -818,7 +818,8 @@ cached_property_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     cp->slot_hint = -1;
     cp->first_record.embedded = 1;
     if (PyTuple_GET_SIZE(args) > 0) {
-        _PyDescr_CountReferencesLike((PyObject *)cp, PyTuple_GET_ITEM(args, 0));
+        _PyDescr_CountReferencesLike((PyObject *)cp,
+                                     PyTuple_GET_ITEM(args, 0));
     }
     return (PyObject *)cp;
 }
@@ -904,7 +905,7 @@ cp_bind_dict_args(const char *qualname, const char *const *names,
     Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     if (kwargs == NULL || PyDict_GET_SIZE(kwargs) == 0) {
         return _PyDescr_BindArgs(qualname, names, nparams, nrequired,
-                            _PyTuple_ITEMS(args), nargs, NULL, NULL, out);
+                                 _PyTuple_ITEMS(args), nargs, NULL, NULL, out);
     }
     PyObject *kwnames;
     PyObject *const *stack = _PyStack_UnpackDict(
@@ -912,8 +913,8 @@ cp_bind_dict_args(const char *qualname, const char *const *names,
     if (stack == NULL) {
         return -1;
     }
-    int rc = _PyDescr_BindArgs(qualname, names, nparams, nrequired, stack, nargs,
-                          kwnames, stack + nargs, out);
+    int rc = _PyDescr_BindArgs(qualname, names, nparams, nrequired, stack,
+                               nargs, kwnames, stack + nargs, out);
     /* out[] borrows from args and kwargs, which outlive the call, not from
        the stack, which holds new references to the same objects. */
     _PyStack_UnpackDict_Free(stack, nargs, kwnames);
@@ -978,8 +979,8 @@ cached_property_set_name(PyObject *self, PyObject *const *args,
 {
     static const char *const names[] = {"owner", "name"};
     PyObject *params[2];
-    if (_PyDescr_BindArgs("cached_property.__set_name__", names, 2, 2, args, nargs,
-                     kwnames, args + nargs, params) < 0)
+    if (_PyDescr_BindArgs("cached_property.__set_name__", names, 2, 2, args,
+                          nargs, kwnames, args + nargs, params) < 0)
     {
         return NULL;
     }
@@ -1033,8 +1034,8 @@ cached_property_get_method(PyObject *self, PyObject *const *args,
 {
     static const char *const names[] = {"instance", "owner"};
     PyObject *params[2];
-    if (_PyDescr_BindArgs("cached_property.__get__", names, 2, 1, args, nargs,
-                     kwnames, args + nargs, params) < 0)
+    if (_PyDescr_BindArgs("cached_property.__get__", names, 2, 1, args,
+                          nargs, kwnames, args + nargs, params) < 0)
     {
         return NULL;
     }
