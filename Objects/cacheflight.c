@@ -28,7 +28,8 @@
    begun before the fork would never end.  PyOS_AfterFork_Child() bumps the
    interpreter's fork generation; a flight of an older generation counts as
    absent (_PyCacheFlight_Orphaned()), unless the thread that forked owns
-   it. */
+   it.  So does, once the interpreter finalizes, a flight of a thread other
+   than the finalizing one. */
 
 #include "Python.h"
 #include "pycore_descrobject.h"   // _PyCacheFlight
@@ -70,6 +71,19 @@ _PyCacheFlight_Begin(_PyCacheFlight *flight)
     flight->refcount = 1;
 }
 
+/* Once the interpreter finalizes, only the finalizing thread runs Python
+   code: any other thread, a daemon thread inside a getter for instance,
+   stops where it next attaches.  Its flights never end, and the finalizing
+   thread (a __del__ or weakref callback of the last garbage) must not wait
+   for them, much as a forked child must not. */
+static int
+finalizing_without_owner(_PyCacheFlight *flight)
+{
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    return _PyInterpreterState_GetFinalizing(interp) != NULL &&
+           flight->owner != current_thread_id();
+}
+
 /* The thread that forked lives on in the child, so a flight of its own is
    still running; the threads that waited for it are gone with their
    references. */
@@ -80,7 +94,7 @@ _PyCacheFlight_Orphaned(_PyCacheFlight *flight)
     uint64_t generation = _Py_atomic_load_uint64_relaxed(
         &flights->fork_generation);
     if (flight->fork_generation == generation) {
-        return 0;
+        return finalizing_without_owner(flight);
     }
     if (flight->owner == flights->fork_thread &&
         flight->owner == current_thread_id())
@@ -193,7 +207,8 @@ static int
 forsaken(struct _Py_cache_flights *flights, _PyCacheFlight *flight)
 {
     return (_Py_atomic_load_uint64_relaxed(&flights->fork_generation)
-            != flight->fork_generation);
+            != flight->fork_generation) ||
+           finalizing_without_owner(flight);
 }
 
 int
