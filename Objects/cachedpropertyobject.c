@@ -50,10 +50,12 @@ typedef _PyCachedPropertyObject cachedpropertyobject;
 
 static PyObject *cached_property_getattro(PyObject *self, PyObject *name);
 
-/* Register a computation of obj's value by the current thread.  Called in
-   a critical section on the descriptor.  Return NULL when out of memory. */
+/* Register a computation of obj's value, to be stored in mapping (NULL:
+   the instance's own dict), by the current thread.  Called in a critical
+   section on the descriptor.  Return NULL when out of memory. */
 static cp_inflight *
-cp_inflight_register(cachedpropertyobject *cp, PyObject *obj)
+cp_inflight_register(cachedpropertyobject *cp, PyObject *obj,
+                     PyObject *mapping)
 {
     cp_inflight *rec = &cp->first_record;
     // Waiters of an earlier computation may still hold the embedded record.
@@ -67,6 +69,7 @@ cp_inflight_register(cachedpropertyobject *cp, PyObject *obj)
         rec->embedded = 0;
     }
     rec->instance = obj;
+    rec->mapping = mapping;
     _PyCacheFlight_Begin(&rec->flight);
     rec->sibling_stored = 0;
     rec->next = cp->inflight;
@@ -86,6 +89,7 @@ cp_inflight_unregister(cachedpropertyobject *cp, cp_inflight *rec)
         }
     }
     rec->instance = NULL;
+    rec->mapping = NULL;
 }
 
 // Drop a waiter's reference to rec.
@@ -443,15 +447,16 @@ cp_compute_beside_owner(cachedpropertyobject *cp, PyObject *obj,
     return result;
 }
 
-/* Find the record of the computation of obj's value in flight and take a
-   reference to it, or register one for the current thread and set *owner.
-   Called in a critical section on the descriptor.  Return NULL when out of
-   memory. */
+/* Find the record of the computation in flight of obj's value for mapping
+   (as for cp_inflight_register()) and take a reference to it, or register
+   one for the current thread and set *owner.  Called in a critical section
+   on the descriptor.  Return NULL when out of memory. */
 static cp_inflight *
-cp_claim(cachedpropertyobject *cp, PyObject *obj, int *owner)
+cp_claim(cachedpropertyobject *cp, PyObject *obj, PyObject *mapping,
+         int *owner)
 {
     cp_inflight *rec = cp->inflight;
-    while (rec != NULL && rec->instance != obj) {
+    while (rec != NULL && (rec->instance != obj || rec->mapping != mapping)) {
         rec = rec->next;
     }
     if (rec != NULL && _PyCacheFlight_Orphaned(&rec->flight)) {
@@ -464,7 +469,7 @@ cp_claim(cachedpropertyobject *cp, PyObject *obj, int *owner)
         return rec;
     }
     *owner = 1;
-    return cp_inflight_register(cp, obj);
+    return cp_inflight_register(cp, obj, mapping);
 }
 
 /* Get the value of the property for obj, computing it once.  rec is a
@@ -478,7 +483,7 @@ cp_get_or_compute(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
     for (;;) {
         if (rec == NULL) {
             Py_BEGIN_CRITICAL_SECTION(cp);
-            rec = cp_claim(cp, obj, &owner);
+            rec = cp_claim(cp, obj, mapping, &owner);
             Py_END_CRITICAL_SECTION();
             if (rec == NULL) {
                 return PyErr_NoMemory();
@@ -672,7 +677,7 @@ cached_property_descr_get(PyObject *self, PyObject *obj, PyObject *type)
         }
         if (rc > 0 && PyUnicode_CheckExact(name)) {
             // NULL when out of memory: cp_get_or_compute() tries again.
-            rec = cp_claim(cp, obj, &owner);
+            rec = cp_claim(cp, obj, NULL, &owner);
         }
         Py_END_CRITICAL_SECTION();
         if (rc < 0) {
