@@ -126,7 +126,10 @@ cp_has_plain_dict(cachedpropertyobject *cp, PyObject *obj)
         return 0;
     }
     PyObject *descr = _PyType_LookupRef(tp, &_Py_ID(__dict__));
-    int plain = descr != NULL && Py_IS_TYPE(descr, &PyGetSetDescr_Type);
+    /* A getset of the class or a base: one taken from an unrelated class
+       would refuse the instance, as it does on stock. */
+    int plain = descr != NULL && Py_IS_TYPE(descr, &PyGetSetDescr_Type)
+                && PyType_IsSubtype(tp, PyDescr_TYPE(descr));
     Py_XDECREF(descr);
     if (plain && tp->tp_getattro != PyObject_GenericGetAttr) {
         /* A __getattribute__ of the class's own may answer obj.__dict__
@@ -788,19 +791,12 @@ PyObject *
 _PyCachedProperty_Store(cachedpropertyobject *cp, PyObject *owner,
                         PyObject *name, PyObject *value)
 {
-    PyObject *mapping = NULL;
-    if (!cp_has_plain_dict(cp, owner)) {
-        // The getter changed the instance's class.
-        mapping = cp_generic_dict(owner, name);
-        if (mapping == NULL) {
-            Py_DECREF(value);
-            return NULL;
-        }
-    }
-    PyObject *result = cp_store_result(cp, owner, name, mapping, -1, value,
-                                       &cp->first_record);
-    Py_XDECREF(mapping);
-    return result;
+    /* The instance had a plain __dict__ when the getter began.  If the
+       getter changed its class, the value still goes to the instance's own
+       dict, which stock 3.13 read before calling the getter, not to
+       whatever obj.__dict__ answers for the new class. */
+    return cp_store_result(cp, owner, name, NULL, -1, value,
+                           &cp->first_record);
 }
 
 /* End the inline computation that _PyCachedProperty_EndInlined() could not
