@@ -40,7 +40,10 @@ print(subject + ("\n\n" + "\n".join(body) if body else ""))' "$ROOT/scripts")
     rm -rf "$tree"
     srcgit worktree prune
     srcgit worktree add -q --detach "$tree" pristine
-    git -C "$tree" am -q --whitespace=error "$dir"/*.patch >"$LOGS/export-am.log" 2>&1 || {
+    # --keep-cr: the PCbuild project files are CRLF, and so are the
+    # lines of their hunks; by default git am strips the CRs and the
+    # hunks no longer match.
+    git -C "$tree" am -q --keep-cr --whitespace=error "$dir"/*.patch >"$LOGS/export-am.log" 2>&1 || {
         git -C "$tree" am --abort 2>/dev/null || true
         die "export: git am onto pristine fails; see ${LOGS#"$ROOT"/}/export-am.log"
     }

@@ -15,7 +15,10 @@ reports, as CPython's Tools/patchcheck and PEP 7 would:
   each on one line), and unless the same line is already in BASE's version
   of the file (upstream's);
 * a new C source file that no PCbuild/*.vcxproj lists, which would break
-  the Windows build that cannot be tried here.
+  the Windows build that cannot be tried here;
+* a changed file whose line endings are no longer BASE's (the PCbuild
+  project files are CRLF: rewriting one with LF turns a 3-line change into
+  a diff of the whole file).
 
 Exits 1 and prints one line per problem when there is any.
 """
@@ -88,6 +91,26 @@ def base_lines(srcdir, base, path):
     return _base_lines[path]
 
 
+def line_endings(srcdir, rev, path):
+    """'CRLF', 'LF' or 'mixed': how the lines of PATH in REV end."""
+    data = subprocess.run(['git', '-C', srcdir, 'show', f'{rev}:{path}'],
+                          check=True, capture_output=True).stdout
+    lines = data.split(b'\n')[:-1]
+    crlf = sum(line.endswith(b'\r') for line in lines)
+    if crlf == 0:
+        return 'LF'
+    return 'CRLF' if crlf == len(lines) else 'mixed'
+
+
+def changed_line_endings(srcdir, base, head):
+    out = git(srcdir, 'diff', '--name-only', '--diff-filter=M', base, head)
+    for path in out.split():
+        before = line_endings(srcdir, base, path)
+        after = line_endings(srcdir, head, path)
+        if before != after:
+            yield f'{path}: line endings {before} in {base}, {after} now'
+
+
 def new_c_files(srcdir, base, head):
     out = git(srcdir, 'diff', '--name-only', '--diff-filter=A', base, head)
     return [p for p in out.split() if p.endswith('.c')]
@@ -124,6 +147,7 @@ def main(argv):
             if path not in listed:
                 problems.append(f'{path}: new C file missing from '
                                 f'PCbuild/*.vcxproj')
+    problems.extend(changed_line_endings(srcdir, base, head))
     for problem in problems:
         print(problem)
     print(f'{len(problems)} hygiene problem(s) in {base}..{head}')

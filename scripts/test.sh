@@ -114,7 +114,7 @@ run_tests() {
     fi
     check "patch round trip (refresh reproduces patches/)" check_round_trip
     check "clinic, global objects and cases up to date" check_generated_files
-    check "patchcheck hygiene (whitespace, PEP 7 lines, PCbuild)" \
+    check "patchcheck hygiene (whitespace, PEP 7, PCbuild, line endings)" \
         "$(host_python)" "$ROOT/scripts/hygiene.py" "$SRC" pristine refs/build/generated
     check "NEWS entries named and formatted as blurb does" \
         "$(host_python)" "$ROOT/scripts/news.py" check "$ROOT"
