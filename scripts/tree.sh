@@ -208,11 +208,15 @@ refresh_patches() {
             [ -n "$target" ] || die "refresh: no patch touches $f yet; say which one should: ./build.sh refresh --into PATCH"
         fi
         groups[$target]+="$f"$'\n'
-    done < <(srcgit status --porcelain -z --untracked-files=all)
+    # --no-renames: a rename is a deletion and a new file here (with
+    # renames, -z prints the old path as an entry of its own).
+    done < <(srcgit status --porcelain -z --untracked-files=all --no-renames)
     for target in "${!groups[@]}"; do
         mapfile -t files < <(printf '%s' "${groups[$target]}")
-        srcgit add -A -- "${files[@]}"
-        srcgit commit -q --no-verify --fixup="$target" -- "${files[@]}"
+        # (Unstaged first: git add rejects the old path of a staged rename.)
+        { srcgit reset -q -- "${files[@]}" && srcgit add -A -- "${files[@]}" &&
+            srcgit commit -q --no-verify --fixup="$target" -- "${files[@]}"; } ||
+            die "refresh: cannot commit the edits to ${files[*]} as a fixup of $target"
         fixups=$((fixups + 1))
     done
     # (Not piped into grep -q: with pipefail, an early exit of grep would
