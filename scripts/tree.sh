@@ -194,7 +194,9 @@ refresh_patches() {
         [ -n "$into_commit" ] || die "refresh: build/src has no commit for $SERIES/$into"
     fi
 
-    # 1. Turn uncommitted changes into fixup commits.
+    # 1. Turn uncommitted changes into fixup commits.  A rename counts as a
+    # deletion and a new file (--no-renames): with renames, -z would print
+    # the old path as an entry of its own.
     local f target fixups=0
     declare -A groups=()
     while IFS= read -r -d '' entry; do
@@ -208,8 +210,6 @@ refresh_patches() {
             [ -n "$target" ] || die "refresh: no patch touches $f yet; say which one should: ./build.sh refresh --into PATCH"
         fi
         groups[$target]+="$f"$'\n'
-    # --no-renames: a rename is a deletion and a new file here (with
-    # renames, -z prints the old path as an entry of its own).
     done < <(srcgit status --porcelain -z --untracked-files=all --no-renames)
     for target in "${!groups[@]}"; do
         mapfile -t files < <(printf '%s' "${groups[$target]}")
