@@ -12,6 +12,7 @@
 #include "pycore_import.h"        // _PyImport_GetModuleAttrString()
 #include "pycore_object.h"        // _PyObject_SetDeferredRefcount()
 #include "pycore_pyatomic_ft_wrappers.h" // FT_ATOMIC_LOAD_SSIZE_RELAXED()
+#include "pycore_pyerrors.h"      // _PyException_AddNote()
 #include "pycore_tuple.h"         // _PyTuple_FromArray()
 #include "pycore_typeobject.h"    // _PyType_LookupRef()
 #include "pycore_unicodeobject.h" // _PyUnicode_Equal()
@@ -172,6 +173,14 @@ cp_type_error_from_none(PyObject *obj, PyObject *name, const char *format)
     PyErr_SetRaisedException(exc);
 }
 
+/* A mapping argument that is a member descriptor stands for a slot of the
+   instance (see cached_property.__slot_missing__). */
+static inline int
+cp_is_slot(PyObject *mapping)
+{
+    return mapping != NULL && Py_IS_TYPE(mapping, &PyMemberDescr_Type);
+}
+
 // obj.__dict__ for the generic path, with the errors the Python version gives.
 static PyObject *
 cp_generic_dict(PyObject *obj, PyObject *name)
@@ -181,8 +190,46 @@ cp_generic_dict(PyObject *obj, PyObject *name)
         cp_type_error_from_none(obj, name,
                                 "No '__dict__' attribute on %R instance "
                                 "to cache %R property.");
+        // How to give the value a place, as the Python version says too.
+        PyObject *exc = PyErr_GetRaisedException();
+        PyObject *note = PyUnicode_FromFormat(
+            "To keep the value in a slot, name %R in the __slots__ of the "
+            "class that defines the cached_property.", name);
+        if (note == NULL || _PyException_AddNote(exc, note) < 0) {
+            Py_DECREF(exc);
+            Py_XDECREF(note);
+            return NULL;
+        }
+        Py_DECREF(note);
+        PyErr_SetRaisedException(exc);
+    }
+    else if (cp_is_slot(dict)) {
+        /* A __dict__ that answers a member descriptor has no get(): fail
+           as the Python version's cache.get() does, rather than take it
+           for a slot. */
+        PyObject *get = PyObject_GetAttr(dict, &_Py_ID(get));
+        assert(get == NULL);
+        Py_XDECREF(get);
+        Py_CLEAR(dict);
     }
     return dict;
+}
+
+/* Read the slot of member: return 1 and set *value (a new reference), 0
+   if it is empty, -1 on error. */
+static int
+cp_slot_get(PyObject *obj, PyObject *member, PyObject **value)
+{
+    PyMemberDef *def = ((PyMemberDescrObject *)member)->d_member;
+    *value = PyMember_GetOne((const char *)obj, def);
+    if (*value != NULL) {
+        return 1;
+    }
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return -1;
 }
 
 /* The default that cp_mapping_get() passes to get(): never a value. */
@@ -254,6 +301,9 @@ cp_lookup(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
 {
     *value = NULL;
     *ix = -1;
+    if (cp_is_slot(mapping)) {
+        return cp_slot_get(obj, mapping, value);
+    }
     if (mapping != NULL) {
         return cp_mapping_get(mapping, name, value);
     }
@@ -314,6 +364,10 @@ cp_store(PyObject *obj, PyObject *name, PyObject *mapping, Py_ssize_t ix,
             : cp_mapping_store(obj, dict, name, value);
         Py_DECREF(dict);
         return rc;
+    }
+    if (cp_is_slot(mapping)) {
+        PyMemberDef *def = ((PyMemberDescrObject *)mapping)->d_member;
+        return PyMember_SetOne((char *)obj, def, value);
     }
     return cp_mapping_store(obj, mapping, name, value);
 }
@@ -640,12 +694,52 @@ cp_read_field(PyObject *self, PyObject *key, int in_dict, PyObject **value)
     return found < 0 ? -1 : 0;
 }
 
+/* The claimed slot (Objects/claimedslotobject.c) through which obj's class
+   keeps self's values in a slot, as a new reference, or NULL (with an
+   exception set on error). */
+static PyObject *
+cp_claimed_slot(PyObject *self, PyObject *obj)
+{
+    PyObject *name;
+    if (cp_read_field(self, &_Py_ID(attrname), cp_fields_in_dict(self),
+                      &name) < 0)
+    {
+        return NULL;
+    }
+    PyObject *slot = NULL;
+    if (PyUnicode_Check(name)) {
+        slot = _PyType_LookupRef(Py_TYPE(obj), name);
+        if (slot != NULL && !(Py_IS_TYPE(slot, &_PyClaimedSlot_Type) &&
+                              ((_PyClaimedSlotObject *)slot)->claimer == self))
+        {
+            Py_CLEAR(slot);
+        }
+    }
+    Py_DECREF(name);
+    return slot;
+}
+
 static PyObject *
 cached_property_descr_get(PyObject *self, PyObject *obj, PyObject *type)
 {
     cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
     if (obj == NULL || obj == Py_None) {
         return Py_NewRef(self);
+    }
+    /* Attribute lookup never calls __get__ for a value kept in a slot (the
+       claimed slot does), but a call by hand, Cls.x.__get__(obj), must
+       find it there too.  Only instances bigger than a plain object can
+       have slots. */
+    if (Py_TYPE(obj)->tp_basicsize > PyBaseObject_Type.tp_basicsize) {
+        PyObject *slot = cp_claimed_slot(self, obj);
+        if (slot != NULL) {
+            PyObject *value = Py_TYPE(slot)->tp_descr_get(slot, obj, type);
+            Py_DECREF(slot);
+            return value;
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
     }
     int in_dict = cp_fields_in_dict(self);
     int plain = cp_has_plain_dict(cp, obj);
@@ -736,6 +830,149 @@ done:
     Py_XDECREF(name);
     Py_XDECREF(func);
     return result;
+}
+
+/* Compute obj's value into the slot of member, for the claimed slot of
+   self that found it empty.  The same run-once machinery as for __dict__,
+   with the member descriptor as the mapping (see cp_is_slot()). */
+PyObject *
+_PyCachedProperty_SlotMissing(PyObject *self, PyObject *obj, PyObject *member)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    assert(Py_IS_TYPE(member, &PyMemberDescr_Type));
+    int in_dict = cp_fields_in_dict(self);
+    PyObject *name = NULL, *func = NULL, *result = NULL;
+    if (cp_read_field(self, &_Py_ID(attrname), in_dict, &name) < 0) {
+        return NULL;
+    }
+    if (name == Py_None) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot use cached_property instance without "
+                        "calling __set_name__ on it.");
+        goto done;
+    }
+    Py_ssize_t seen = _Py_atomic_load_ssize(&cp->finish_count);
+    Py_ssize_t ix;
+    int found = cp_lookup(cp, obj, name, member, &result, &ix);
+    if (found != 0) {
+        goto done;
+    }
+    if (cp_read_field(self, &_Py_ID(func), in_dict, &func) < 0) {
+        goto done;
+    }
+    result = cp_get_or_compute(cp, obj, name, func, member, NULL, 0, seen);
+done:
+    Py_XDECREF(name);
+    Py_XDECREF(func);
+    return result;
+}
+
+PyDoc_STRVAR(cached_property_slot_missing_doc,
+"__slot_missing__($self, instance, slot)\n"
+"--\n"
+"\n"
+"Compute the value for instance into its empty slot.\n"
+"\n"
+"Called when the attribute is read and its slot is empty, for a\n"
+"cached_property named in the __slots__ of the class that defines it.\n"
+"slot is the member descriptor that reads and writes the slot.");
+
+static PyObject *
+cached_property_slot_missing(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"instance", "slot"};
+    PyObject *params[2];
+    if (_PyDescr_BindArgs("cached_property.__slot_missing__", names, 2, 2,
+                          args, nargs, kwnames, args + nargs, params) < 0)
+    {
+        return NULL;
+    }
+    PyObject *obj = params[0], *member = params[1];
+    /* Only the member of a slot that self claimed in obj's class: then it
+       is a writable object slot of obj. */
+    PyObject *slot = cp_claimed_slot(self, obj);
+    int claimed = slot != NULL && Py_IS_TYPE(member, &PyMemberDescr_Type) &&
+                  ((_PyClaimedSlotObject *)slot)->member == member;
+    Py_XDECREF(slot);
+    if (!claimed) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        PyObject *tpname = PyType_GetName(Py_TYPE(obj));
+        if (tpname != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "cached_property.__slot_missing__(): slot must be "
+                         "a slot of %R objects that this cached_property "
+                         "claimed, not %R", tpname, member);
+            Py_DECREF(tpname);
+        }
+        return NULL;
+    }
+    return _PyCachedProperty_SlotMissing(self, obj, member);
+}
+
+#define CACHED_PROPERTY_SLOT_MISSING_METHODDEF                          \
+    {"__slot_missing__", _PyCFunction_CAST(cached_property_slot_missing), \
+     METH_FASTCALL | METH_KEYWORDS, cached_property_slot_missing_doc},
+
+PyDoc_STRVAR(cached_property_init_subclass_doc,
+"__init_subclass__($cls, /, **kwargs)\n"
+"--\n"
+"\n"
+"A subclass that overrides __get__, __set__ or __delete__ but not\n"
+"__slot_missing__ keeps its values in __dict__, not in slots.");
+
+/* The claimed slot answers hits and calls __slot_missing__ on a miss, and
+   so would pass over a subclass's own __get__: such a subclass claims no
+   slot unless it says how to fill one. */
+static PyObject *
+cached_property_init_subclass(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_Format(PyExc_TypeError,
+                     "cached_property.__init_subclass__() takes 1 "
+                     "positional argument but %zd were given",
+                     PyTuple_GET_SIZE(args) + 1);
+        return NULL;
+    }
+    PyObject *super = PyObject_CallFunctionObjArgs(
+        (PyObject *)&PySuper_Type, (PyObject *)&_PyCachedProperty_Type, cls,
+        NULL);
+    if (super == NULL) {
+        return NULL;
+    }
+    PyObject *init = PyObject_GetAttr(super, &_Py_ID(__init_subclass__));
+    Py_DECREF(super);
+    if (init == NULL) {
+        return NULL;
+    }
+    PyObject *res = PyObject_Call(init, args, kwargs);
+    Py_DECREF(init);
+    if (res == NULL) {
+        return NULL;
+    }
+    Py_DECREF(res);
+    PyObject *dict = _PyType_GetDict((PyTypeObject *)cls);
+    int overrides = 0;
+    PyObject *hooks[] = {&_Py_ID(__get__), &_Py_ID(__set__),
+                         &_Py_ID(__delete__)};
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(hooks) && !overrides; i++) {
+        overrides = PyDict_Contains(dict, hooks[i]);
+        if (overrides < 0) {
+            return NULL;
+        }
+    }
+    if (overrides) {
+        int own = PyDict_Contains(dict, &_Py_ID(__slot_missing__));
+        if (own < 0 ||
+            (!own && PyObject_SetAttr(cls, &_Py_ID(__slot_missing__),
+                                      Py_None) < 0))
+        {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
 }
 
 /* The first access from specialized code.  LOAD_ATTR_CACHED_PROPERTY
@@ -1175,7 +1412,11 @@ static PyGetSetDef cached_property_getset[] = {
 static PyMethodDef cached_property_methods[] = {
     CACHED_PROPERTY_GET_METHODDEF
     CACHED_PROPERTY_SET_NAME_METHODDEF
+    CACHED_PROPERTY_SLOT_MISSING_METHODDEF
     CACHED_PROPERTY___REDUCE___METHODDEF
+    {"__init_subclass__", _PyCFunction_CAST(cached_property_init_subclass),
+     METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     cached_property_init_subclass_doc},
     {"__class_getitem__", Py_GenericAlias, METH_O|METH_CLASS,
      PyDoc_STR("See PEP 585")},
     {NULL}
