@@ -706,15 +706,26 @@ cp_claimed_slot(PyObject *self, PyObject *obj)
     {
         return NULL;
     }
+    /* Searched along the MRO, not looked up: a subclass may claim a slot of
+       the same name for a cached_property of its own, and self's values
+       are in the slot of the class that defines self. */
     PyObject *slot = NULL;
-    if (PyUnicode_Check(name)) {
-        slot = _PyType_LookupRef(Py_TYPE(obj), name);
-        if (slot != NULL && !(Py_IS_TYPE(slot, &_PyClaimedSlot_Type) &&
-                              ((_PyClaimedSlotObject *)slot)->claimer == self))
-        {
-            Py_CLEAR(slot);
+    PyObject *mro = PyUnicode_Check(name) ? _PyType_GetMRO(Py_TYPE(obj))
+                                          : NULL;
+    for (Py_ssize_t i = 0; mro != NULL && i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *dict = _PyType_GetDict(
+            (PyTypeObject *)PyTuple_GET_ITEM(mro, i));
+        if (PyDict_GetItemRef(dict, name, &slot) < 0) {
+            break;
         }
+        if (slot != NULL && Py_IS_TYPE(slot, &_PyClaimedSlot_Type) &&
+            ((_PyClaimedSlotObject *)slot)->claimer == self)
+        {
+            break;
+        }
+        Py_CLEAR(slot);
     }
+    Py_XDECREF(mro);
     Py_DECREF(name);
     return slot;
 }
