@@ -322,6 +322,93 @@ def figure_first(options):
     return got
 
 
+def slotted_cached_class():
+    """A class that names its cached_property in __slots__, or None where
+    cached_property cannot keep its value in a slot (stock CPython)."""
+    try:
+        class Slotted:
+            __slots__ = ("base", "value")
+
+            def __init__(self):
+                self.base = 1
+
+            @functools.cached_property
+            def value(self):
+                return self.base + 1
+    except ValueError:  # 'value' in __slots__ conflicts with class variable
+        return None
+    return Slotted
+
+
+def figure_slot_hit(options):
+    """A cached hit on a slotted instance against a plain slot read."""
+    Slotted = slotted_cached_class()
+    if Slotted is None:
+        return {}
+
+    class PlainSlot:
+        __slots__ = ("value",)
+
+        def __init__(self):
+            self.value = 2
+
+    plain = PlainSlot()
+    cached = Slotted()
+    cached.value  # the first access; everything timed below is a hit
+    got = paired_samples(
+        {
+            "slot_plain_ns": unrolled_variant("o.value", 32, plain, options),
+            "slot_hit_ns": unrolled_variant("o.value", 32, cached, options),
+        },
+        options["samples"],
+    )
+    got["slot_hit_over_plain"] = ratios(got["slot_hit_ns"], got["slot_plain_ns"])
+    return got
+
+
+def figure_slot_first(options):
+    """The first access on a slotted instance, against calling a plain
+    method with the getter's body and storing into a plain slot."""
+    Slotted = slotted_cached_class()
+    if Slotted is None:
+        return {}
+
+    class Manual:
+        __slots__ = ("base", "value")
+
+        def __init__(self):
+            self.base = 1
+
+        def compute(self):
+            return self.base + 1
+
+    clock = TIMING_CLOCKS[options["clock"]]
+    first_timer = make_timer_over_list("o.value", clock)
+    manual_timer = make_timer_over_list("o.value = o.compute()", clock)
+
+    def sampler(cls, timer):
+        def run(count):
+            objs = [cls() for _ in range(count)]
+            return timer(objs)
+
+        return run
+
+    target = options["sample_ms"] * 1e6
+    first_run = sampler(Slotted, first_timer)
+    manual_run = sampler(Manual, manual_timer)
+    first_count = calibrate(first_run, target)
+    manual_count = calibrate(manual_run, target)
+    got = paired_samples(
+        {
+            "slot_first_ns": lambda: first_run(first_count) / first_count,
+            "slot_manual_ns": lambda: manual_run(manual_count) / manual_count,
+        },
+        options["samples"],
+    )
+    got["slot_first_over_manual"] = ratios(got["slot_first_ns"], got["slot_manual_ns"])
+    return got
+
+
 def make_timer_over_list(statement, clock):
     """Compile a function timing `statement` once for every `o` in a list."""
     source = (
@@ -649,6 +736,8 @@ def figure_memory(options):
     import resource
 
     variant = options["variant"]
+    if variant.startswith("cached_property_"):
+        return cached_property_memory(options)
     name = variant.removesuffix("_refers_back")
     classes = method_classes(refers_back=name != variant)
     if name not in classes:
@@ -664,9 +753,40 @@ def figure_memory(options):
     return {"peak_mib": [after * scale], "start_mib": [before * scale]}
 
 
+def cached_property_memory(options):
+    """Peak RSS while many instances are alive, each with one computed
+    cached_property: kept in __dict__, or in a slot of its name."""
+    import resource
+
+    if options["variant"] == "cached_property_slots":
+        cls = slotted_cached_class()
+        if cls is None:
+            return {"unavailable": True}
+    else:
+        class InDict:
+            def __init__(self):
+                self.base = 1
+
+            @functools.cached_property
+            def value(self):
+                return self.base + 1
+
+        cls = InDict
+    gc.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    objs = [cls() for _ in range(options["instances"])]
+    for obj in objs:
+        obj.value
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
+    return {"peak_mib": [after * scale], "start_mib": [before * scale]}
+
+
 FIGURES = {
     "hit": figure_hit,
     "first": figure_first,
+    "slot_hit": figure_slot_hit,
+    "slot_first": figure_slot_first,
     "contended": figure_contended,
     "seed": figure_seed,
     "parallel": figure_parallel,
@@ -681,7 +801,8 @@ FREE_THREADED_ONLY = {"parallel", "parallel_hits"}
 
 # The memory figure's variants, each measured in its own process.
 MEMORY_VARIANTS = ["plain", "lru_cache_unbounded", "cached_method",
-                   "plain_refers_back", "cached_method_refers_back"]
+                   "plain_refers_back", "cached_method_refers_back",
+                   "cached_property_dict", "cached_property_slots"]
 
 
 def worker_main(args):
@@ -884,6 +1005,11 @@ FOOTNOTES = {
                         "on the method; patched: cached_method; wall: first start to last end",
     "memory": "peak RSS (ru_maxrss) of a fresh process creating and dropping {instances:,} "
               "instances, each calling the cached method once",
+    "slots": "a class whose __slots__ name the cached_property (stock CPython refuses "
+             "it: n/a); plain slot read: a class with the same slot, set in __init__; "
+             "slot store: `o.value = o.compute()` into a plain slot",
+    "kept": "peak RSS (ru_maxrss) of a fresh process holding {instances:,} instances, each "
+            "with one computed cached_property; stock: __dict__ only",
     "refers_back": "as the other peak RSS rows, but the method returns [self, x], which refers back to the "
                    "instance; the cyclic garbage collector runs as usual",
 }
@@ -907,6 +1033,14 @@ def rows_spec(config):
         ("first", "first_ns", "first access", "ns", "p/s <= 0.5", None),
         ("first", "first_over_manual", "first access / getter call + store", "ratio",
          "<= 1.25", "manual"),
+        ("slot_hit", (None, "slot_hit_over_plain"),
+         "slotted: cached_property hit / plain slot read", "ratio", "<= 1.05 on GIL",
+         "slots"),
+        ("slot_hit", (None, "slot_hit_ns"), "slotted: cached_property hit", "ns", "",
+         "slots"),
+        ("slot_first", (None, "slot_first_over_manual"),
+         "slotted: first access / getter call + slot store", "ratio", "<= 1.25",
+         "slots"),
         ("contended", "getter_calls", f"contended, {n} threads: getter calls", "count",
          "1", "contended"),
         ("contended", "distinct_results", f"contended, {n} threads: distinct results",
@@ -953,6 +1087,12 @@ def rows_spec(config):
         ("memory", "plain_refers_back_peak_mib",
          f"peak RSS, {m} instances, result refers back: no cache", "MiB", "",
          "refers_back"),
+        ("memory", "cached_property_dict_peak_mib",
+         f"peak RSS, {m} instances kept: cached_property in __dict__", "MiB", "",
+         "kept"),
+        ("memory", (None, "cached_property_slots_peak_mib"),
+         f"peak RSS, {m} instances kept: cached_property in a slot", "MiB",
+         "< in __dict__", "kept"),
     ]
 
 
