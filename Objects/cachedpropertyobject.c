@@ -900,16 +900,29 @@ cached_property_slot_missing(PyObject *self, PyObject *const *args,
         return NULL;
     }
     PyObject *obj = params[0], *member = params[1];
-    /* Only the member of a slot that self claimed in obj's class: then it
-       is a writable object slot of obj. */
-    PyObject *slot = cp_claimed_slot(self, obj);
-    int claimed = slot != NULL && Py_IS_TYPE(member, &PyMemberDescr_Type) &&
-                  ((_PyClaimedSlotObject *)slot)->member == member;
-    Py_XDECREF(slot);
-    if (!claimed) {
-        if (PyErr_Occurred()) {
+    /* Only the member of a slot that self claimed in a class of obj's MRO
+       (found under the member's own name): then it is a writable object
+       slot of obj. */
+    int claimed = 0;
+    PyObject *mro = _PyType_GetMRO(Py_TYPE(obj));
+    for (Py_ssize_t i = 0; mro != NULL && !claimed &&
+                           Py_IS_TYPE(member, &PyMemberDescr_Type) &&
+                           i < PyTuple_GET_SIZE(mro); i++)
+    {
+        PyObject *slot;
+        PyObject *dict = _PyType_GetDict(
+            (PyTypeObject *)PyTuple_GET_ITEM(mro, i));
+        if (PyDict_GetItemRef(dict, PyDescr_NAME(member), &slot) < 0) {
+            Py_DECREF(mro);
             return NULL;
         }
+        claimed = (slot != NULL && Py_IS_TYPE(slot, &_PyClaimedSlot_Type) &&
+                   ((_PyClaimedSlotObject *)slot)->claimer == self &&
+                   ((_PyClaimedSlotObject *)slot)->member == member);
+        Py_XDECREF(slot);
+    }
+    Py_XDECREF(mro);
+    if (!claimed) {
         PyObject *tpname = PyType_GetName(Py_TYPE(obj));
         if (tpname != NULL) {
             PyErr_Format(PyExc_TypeError,
@@ -964,21 +977,28 @@ cached_property_init_subclass(PyObject *cls, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     Py_DECREF(res);
-    PyObject *dict = _PyType_GetDict((PyTypeObject *)cls);
+    /* Along the MRO, so that a mixin's __set__ counts too; an override
+       added to the class later is not seen. */
+    PyTypeObject *type = (PyTypeObject *)cls;
+    PyTypeObject *base = &_PyCachedProperty_Type;
     int overrides = 0;
     PyObject *hooks[] = {&_Py_ID(__get__), &_Py_ID(__set__),
                          &_Py_ID(__delete__)};
     for (size_t i = 0; i < Py_ARRAY_LENGTH(hooks) && !overrides; i++) {
-        overrides = PyDict_Contains(dict, hooks[i]);
-        if (overrides < 0) {
-            return NULL;
-        }
+        PyObject *found = _PyType_LookupRef(type, hooks[i]);
+        PyObject *ours = _PyType_LookupRef(base, hooks[i]);
+        overrides = found != ours;
+        Py_XDECREF(found);
+        Py_XDECREF(ours);
     }
     if (overrides) {
-        int own = PyDict_Contains(dict, &_Py_ID(__slot_missing__));
-        if (own < 0 ||
-            (!own && PyObject_SetAttr(cls, &_Py_ID(__slot_missing__),
-                                      Py_None) < 0))
+        PyObject *found = _PyType_LookupRef(type, &_Py_ID(__slot_missing__));
+        PyObject *ours = _PyType_LookupRef(base, &_Py_ID(__slot_missing__));
+        int inherited = found == ours;
+        Py_XDECREF(found);
+        Py_XDECREF(ours);
+        if (inherited &&
+            PyObject_SetAttr(cls, &_Py_ID(__slot_missing__), Py_None) < 0)
         {
             return NULL;
         }

@@ -50,9 +50,12 @@ _PyClaimedSlot_Claims(PyObject *value)
 
 /* Put a claimed slot in place of each class variable of type that claims
    the slot of its name.  type.__new__ calls it after __set_name__, so that
-   __set_name__ is called on the claimer itself. */
+   __set_name__ is called on the claimer itself.  A name whose variable in
+   the namespace ns claimed the slot (which spared it the "conflicts with
+   class variable" error) but no longer does, because __set_name__ replaced
+   it, gets that error now: the slot would be unreachable. */
 int
-_PyClaimedSlot_ClaimAll(PyTypeObject *type)
+_PyClaimedSlot_ClaimAll(PyTypeObject *type, PyObject *ns)
 {
     PyHeapTypeObject *et = (PyHeapTypeObject *)type;
     if (et->ht_slots == NULL) {
@@ -66,14 +69,23 @@ _PyClaimedSlot_ClaimAll(PyTypeObject *type)
     for (Py_ssize_t i = 0; i < nslot; i++, mp++) {
         PyObject *name = PyTuple_GET_ITEM(et->ht_slots, i);
         PyObject *value;
+        if (PyDict_GetItemRef(ns, name, &value) < 0) {
+            return -1;
+        }
+        int claimed = value != NULL && _PyClaimedSlot_Claims(value);
+        Py_XDECREF(value);
+        if (!claimed) {
+            continue;
+        }
         if (PyDict_GetItemRef(dict, name, &value) < 0) {
             return -1;
         }
-        if (value == NULL || Py_IS_TYPE(value, &PyMemberDescr_Type) ||
-            !_PyClaimedSlot_Claims(value))
-        {
+        if (value == NULL || !_PyClaimedSlot_Claims(value)) {
             Py_XDECREF(value);
-            continue;
+            PyErr_Format(PyExc_ValueError,
+                         "%R in __slots__ conflicts with class variable",
+                         name);
+            return -1;
         }
         PyObject *member = PyDescr_NewMember(type, mp);
         if (member == NULL) {
