@@ -216,20 +216,13 @@ cp_generic_dict(PyObject *obj, PyObject *name)
 }
 
 /* Read the slot of member: return 1 and set *value (a new reference), 0
-   if it is empty, -1 on error. */
+   if it is empty, -1 on error.  Through the member descriptor, which checks
+   the instance's type (a getter may have changed it), as the Python
+   version's slot.__get__(instance) does. */
 static int
 cp_slot_get(PyObject *obj, PyObject *member, PyObject **value)
 {
-    PyMemberDef *def = ((PyMemberDescrObject *)member)->d_member;
-    *value = PyMember_GetOne((const char *)obj, def);
-    if (*value != NULL) {
-        return 1;
-    }
-    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        return 0;
-    }
-    return -1;
+    return _PyMember_LoadObject(member, obj, value);
 }
 
 /* The default that cp_mapping_get() passes to get(): never a value. */
@@ -366,8 +359,8 @@ cp_store(PyObject *obj, PyObject *name, PyObject *mapping, Py_ssize_t ix,
         return rc;
     }
     if (cp_is_slot(mapping)) {
-        PyMemberDef *def = ((PyMemberDescrObject *)mapping)->d_member;
-        return PyMember_SetOne((char *)obj, def, value);
+        // Type-checked, as slot.__set__(instance, value) in Python.
+        return Py_TYPE(mapping)->tp_descr_set(mapping, obj, value);
     }
     return cp_mapping_store(obj, mapping, name, value);
 }
@@ -900,37 +893,13 @@ cached_property_slot_missing(PyObject *self, PyObject *const *args,
         return NULL;
     }
     PyObject *obj = params[0], *member = params[1];
-    /* Only the member of a slot that self claimed in a class of obj's MRO
-       (found under the member's own name): then it is a writable object
-       slot of obj. */
-    int claimed = 0;
-    PyObject *mro = _PyType_GetMRO(Py_TYPE(obj));
-    for (Py_ssize_t i = 0; mro != NULL && !claimed &&
-                           Py_IS_TYPE(member, &PyMemberDescr_Type) &&
-                           i < PyTuple_GET_SIZE(mro); i++)
-    {
-        PyObject *slot;
-        PyObject *dict = _PyType_GetDict(
-            (PyTypeObject *)PyTuple_GET_ITEM(mro, i));
-        if (PyDict_GetItemRef(dict, PyDescr_NAME(member), &slot) < 0) {
-            Py_DECREF(mro);
-            return NULL;
-        }
-        claimed = (slot != NULL && Py_IS_TYPE(slot, &_PyClaimedSlot_Type) &&
-                   ((_PyClaimedSlotObject *)slot)->claimer == self &&
-                   ((_PyClaimedSlotObject *)slot)->member == member);
-        Py_XDECREF(slot);
-    }
-    Py_XDECREF(mro);
-    if (!claimed) {
-        PyObject *tpname = PyType_GetName(Py_TYPE(obj));
-        if (tpname != NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "cached_property.__slot_missing__(): slot must be "
-                         "a slot of %R objects that this cached_property "
-                         "claimed, not %R", tpname, member);
-            Py_DECREF(tpname);
-        }
+    /* The member descriptor reads and writes the slot, and checks that obj
+       has it: any member will do (a claimed slot that was replaced in the
+       class since, say). */
+    if (!Py_IS_TYPE(member, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError,
+                     "cached_property.__slot_missing__(): slot must be a "
+                     "member descriptor, not %R", member);
         return NULL;
     }
     return _PyCachedProperty_SlotMissing(self, obj, member);

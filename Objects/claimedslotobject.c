@@ -30,6 +30,9 @@
 #include "Python.h"
 #include "pycore_descrobject.h"   // _PyClaimedSlotObject
 #include "pycore_object.h"        // _PyObject_GC_TRACK()
+#include "pycore_call.h"          // _PyObject_LookupSpecial()
+#include "pycore_critical_section.h" // Py_BEGIN_CRITICAL_SECTION()
+#include "pycore_pyatomic_ft_wrappers.h" // FT_ATOMIC_LOAD_PTR()
 #include "pycore_typeobject.h"    // _PyType_LookupRef()
 
 typedef _PyClaimedSlotObject claimedslotobject;
@@ -115,23 +118,50 @@ _PyClaimedSlot_ClaimAll(PyTypeObject *type, PyObject *ns)
     return 0;
 }
 
+int
+_PyMember_LoadObject(PyObject *member, PyObject *obj, PyObject **value)
+{
+    PyMemberDef *def = ((PyMemberDescrObject *)member)->d_member;
+    if (def->type != Py_T_OBJECT_EX ||
+        (def->flags & (Py_RELATIVE_OFFSET | Py_AUDIT_READ)) ||
+        !PyObject_TypeCheck(obj, PyDescr_TYPE(member)))
+    {
+        // Not a plain object slot of obj: the descriptor's own errors.
+        *value = Py_TYPE(member)->tp_descr_get(member, obj,
+                                               (PyObject *)Py_TYPE(obj));
+        if (*value != NULL) {
+            return 1;
+        }
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    /* As PyMember_GetOne() reads it, without the AttributeError that it
+       raises for an empty slot: a first access would pay for making one. */
+    PyObject **addr = (PyObject **)((char *)obj + def->offset);
+    PyObject *v = FT_ATOMIC_LOAD_PTR(*addr);
+#ifdef Py_GIL_DISABLED
+    if (v != NULL && !_Py_TryIncrefCompare(addr, v)) {
+        Py_BEGIN_CRITICAL_SECTION(obj);
+        v = Py_XNewRef(*addr);
+        Py_END_CRITICAL_SECTION();
+    }
+#else
+    Py_XINCREF(v);
+#endif
+    *value = v;
+    return v != NULL;
+}
+
 /* Read the slot without calling the claimer.  Return 1 and set *value (a
    new reference), 0 if the slot is empty, -1 on error. */
 int
 _PyClaimedSlot_Read(PyObject *self, PyObject *obj, PyObject **value)
 {
-    claimedslotobject *slot = claimedslotobject_CAST(self);
-    PyObject *member = slot->member;
-    *value = Py_TYPE(member)->tp_descr_get(member, obj,
-                                           (PyObject *)Py_TYPE(obj));
-    if (*value != NULL) {
-        return 1;
-    }
-    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        return 0;
-    }
-    return -1;
+    return _PyMember_LoadObject(claimedslotobject_CAST(self)->member, obj,
+                                value);
 }
 
 static PyObject *
@@ -152,21 +182,32 @@ claimed_slot_descr_get(PyObject *self, PyObject *obj, PyObject *type)
     if (found != 0) {
         return value;
     }
+    /* Strong references: the getter may replace the class attribute, and
+       the records of a computation compare the member while it runs. */
+    PyObject *result;
+    claimer = Py_NewRef(claimer);
+    PyObject *member = Py_NewRef(slot->member);
     if (Py_IS_TYPE(claimer, &_PyCachedProperty_Type)) {
-        return _PyCachedProperty_SlotMissing(claimer, obj, slot->member);
+        result = _PyCachedProperty_SlotMissing(claimer, obj, member);
+        goto done;
     }
-    PyObject *hook = _PyType_LookupRef(Py_TYPE(claimer),
-                                       &_Py_ID(__slot_missing__));
+    // Looked up as special methods are, and bound.
+    PyObject *hook = _PyObject_LookupSpecial(claimer,
+                                             &_Py_ID(__slot_missing__));
     if (hook == NULL || hook == Py_None) {
         /* The class of the claimer gave up its claim since: the slot is a
            plain one, and empty. */
         Py_XDECREF(hook);
-        PyObject *member = slot->member;
-        return Py_TYPE(member)->tp_descr_get(member, obj, type);
+        result = PyErr_Occurred() ? NULL
+            : Py_TYPE(member)->tp_descr_get(member, obj, type);
+        goto done;
     }
-    PyObject *args[3] = {claimer, obj, slot->member};
-    PyObject *result = PyObject_Vectorcall(hook, args, 3, NULL);
+    PyObject *args[2] = {obj, member};
+    result = PyObject_Vectorcall(hook, args, 2, NULL);
     Py_DECREF(hook);
+done:
+    Py_DECREF(member);
+    Py_DECREF(claimer);
     return result;
 }
 
