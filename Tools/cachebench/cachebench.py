@@ -295,6 +295,14 @@ def figure_first(options):
         def compute(self):
             return self.base + 1
 
+    return first_access_samples(Cached, Manual, "", options)
+
+
+def first_access_samples(cached_cls, manual_cls, prefix, options):
+    """Paired samples of `o.value` on fresh instances of cached_cls and of
+    `o.value = o.compute()` on fresh instances of manual_cls, created before
+    the clock starts: {prefix}first_ns, {prefix}manual_ns and their ratio,
+    {prefix}first_over_manual."""
     clock = TIMING_CLOCKS[options["clock"]]
     first_timer = make_timer_over_list("o.value", clock)
     manual_timer = make_timer_over_list("o.value = o.compute()", clock)
@@ -307,18 +315,19 @@ def figure_first(options):
         return run
 
     target = options["sample_ms"] * 1e6
-    first_run = sampler(Cached, first_timer)
-    manual_run = sampler(Manual, manual_timer)
+    first_run = sampler(cached_cls, first_timer)
+    manual_run = sampler(manual_cls, manual_timer)
     first_count = calibrate(first_run, target)
     manual_count = calibrate(manual_run, target)
+    first, manual = f"{prefix}first_ns", f"{prefix}manual_ns"
     got = paired_samples(
         {
-            "first_ns": lambda: first_run(first_count) / first_count,
-            "manual_ns": lambda: manual_run(manual_count) / manual_count,
+            first: lambda: first_run(first_count) / first_count,
+            manual: lambda: manual_run(manual_count) / manual_count,
         },
         options["samples"],
     )
-    got["first_over_manual"] = ratios(got["first_ns"], got["manual_ns"])
+    got[f"{prefix}first_over_manual"] = ratios(got[first], got[manual])
     return got
 
 
@@ -382,31 +391,7 @@ def figure_slot_first(options):
         def compute(self):
             return self.base + 1
 
-    clock = TIMING_CLOCKS[options["clock"]]
-    first_timer = make_timer_over_list("o.value", clock)
-    manual_timer = make_timer_over_list("o.value = o.compute()", clock)
-
-    def sampler(cls, timer):
-        def run(count):
-            objs = [cls() for _ in range(count)]
-            return timer(objs)
-
-        return run
-
-    target = options["sample_ms"] * 1e6
-    first_run = sampler(Slotted, first_timer)
-    manual_run = sampler(Manual, manual_timer)
-    first_count = calibrate(first_run, target)
-    manual_count = calibrate(manual_run, target)
-    got = paired_samples(
-        {
-            "slot_first_ns": lambda: first_run(first_count) / first_count,
-            "slot_manual_ns": lambda: manual_run(manual_count) / manual_count,
-        },
-        options["samples"],
-    )
-    got["slot_first_over_manual"] = ratios(got["slot_first_ns"], got["slot_manual_ns"])
-    return got
+    return first_access_samples(Slotted, Manual, "slot_", options)
 
 
 def make_timer_over_list(statement, clock):
