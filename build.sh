@@ -31,7 +31,9 @@ usage: ./build.sh [--target VERSION] [COMMAND] [OPTIONS]
                   -u cpu, run the entire regrtest suite on stock and patched
                   (GIL and free-threaded; failures re-run once) and print new
                   and fixed failures; fails on any new failure.  Slow: about
-                  three hours on two cores.  Logs in build/logs/full/
+                  three hours on two cores (stock's logs are kept and
+                  reused while pristine and its flags are unchanged).
+                  Logs in build/logs/full/
       --full --release
                   the same, with the suites run on optimised interpreters
                   (build/stock-release-*, build/release-*): about an hour

@@ -846,25 +846,45 @@ _PyCachedProperty_SlotMissing(PyObject *self, PyObject *obj, PyObject *member)
     assert(Py_IS_TYPE(member, &PyMemberDescr_Type));
     int in_dict = cp_fields_in_dict(self);
     PyObject *name = NULL, *func = NULL, *result = NULL;
-    if (cp_read_field(self, &_Py_ID(attrname), in_dict, &name) < 0) {
-        return NULL;
+    cp_inflight *rec = NULL;
+    int owner = 0, copied = 0;
+    Py_ssize_t seen = -1;
+    if (in_dict) {
+        /* The usual first access, as in __get__: the copied fields, and the
+           record claimed in the same critical section. */
+        Py_BEGIN_CRITICAL_SECTION(cp);
+        copied = cp_copied_fields(cp, &name, &func);
+        if (copied) {
+            // NULL when out of memory: cp_get_or_compute() tries again.
+            rec = cp_claim(cp, obj, member, &owner);
+        }
+        Py_END_CRITICAL_SECTION();
+        if (!copied) {
+            // For the next access.
+            cp_copy_fields(cp);
+        }
     }
-    if (name == Py_None) {
-        PyErr_SetString(PyExc_TypeError,
-                        "Cannot use cached_property instance without "
-                        "calling __set_name__ on it.");
-        goto done;
+    if (!copied) {
+        if (cp_read_field(self, &_Py_ID(attrname), in_dict, &name) < 0) {
+            return NULL;
+        }
+        if (name == Py_None) {
+            PyErr_SetString(PyExc_TypeError,
+                            "Cannot use cached_property instance without "
+                            "calling __set_name__ on it.");
+            goto done;
+        }
+        seen = _Py_atomic_load_ssize(&cp->finish_count);
+        Py_ssize_t ix;
+        int found = cp_lookup(cp, obj, name, member, &result, &ix);
+        if (found != 0) {
+            goto done;
+        }
+        if (cp_read_field(self, &_Py_ID(func), in_dict, &func) < 0) {
+            goto done;
+        }
     }
-    Py_ssize_t seen = _Py_atomic_load_ssize(&cp->finish_count);
-    Py_ssize_t ix;
-    int found = cp_lookup(cp, obj, name, member, &result, &ix);
-    if (found != 0) {
-        goto done;
-    }
-    if (cp_read_field(self, &_Py_ID(func), in_dict, &func) < 0) {
-        goto done;
-    }
-    result = cp_get_or_compute(cp, obj, name, func, member, NULL, 0, seen);
+    result = cp_get_or_compute(cp, obj, name, func, member, rec, owner, seen);
 done:
     Py_XDECREF(name);
     Py_XDECREF(func);
@@ -987,7 +1007,8 @@ cached_property_init_subclass(PyObject *cls, PyObject *args, PyObject *kwargs)
    Only the simplest case is done inline, by the functions in
    pycore_descrobject.h: nothing of this descriptor is in flight, so the
    computation takes the embedded record, and the instance keeps its
-   attributes in inline values.  Everything else (waiting for another
+   attributes in inline values, or the value in a slot the descriptor
+   claimed (LOAD_ATTR_CACHED_PROPERTY_SLOT).  Everything else (waiting for another
    thread, re-entry, fork) deoptimizes to the generic path above, and the
    two functions below take over when the inline store or end meets
    anything unusual.  The free-threaded build does not specialize in 3.13,
@@ -1022,18 +1043,21 @@ _PyCachedProperty_HasPlainDict(cachedpropertyobject *cp, PyObject *obj)
 }
 
 /* _PyCachedProperty_StoreInlined() could not store value in owner's inline
-   values: store it as __get__ does.  Return the value for the caller, or
-   NULL with an exception set; consume the reference to value. */
+   values or slot: store it as __get__ or __slot_missing__ does.  Return the
+   value for the caller, or NULL with an exception set; consume the
+   reference to value. */
 PyObject *
 _PyCachedProperty_Store(cachedpropertyobject *cp, PyObject *owner,
                         PyObject *name, PyObject *value)
 {
-    /* The instance had a plain __dict__ when the getter began.  If the
-       getter changed its class, the value still goes to the instance's own
-       dict, which stock 3.13 read before calling the getter, not to
-       whatever obj.__dict__ answers for the new class. */
-    return cp_store_result(cp, owner, name, NULL, -1, value,
-                           &cp->first_record);
+    /* The instance had a plain __dict__ (mapping NULL) or the slot of the
+       member descriptor in mapping when the getter began.  If the getter
+       changed its class, the value still goes to the instance's own dict,
+       which stock 3.13 read before calling the getter, not to whatever
+       obj.__dict__ answers for the new class; or through the member
+       descriptor, which checks the new class, as __slot_missing__ does. */
+    cp_inflight *rec = &cp->first_record;
+    return cp_store_result(cp, owner, name, rec->mapping, -1, value, rec);
 }
 
 /* End the inline computation that _PyCachedProperty_EndInlined() could not

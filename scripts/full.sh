@@ -34,6 +34,24 @@ os.execv(sys.argv[1], sys.argv[1:])' \
     note "$("$(host_python)" "$ROOT/scripts/regrtest_log.py" summary "$log"); wall time $(elapsed_since "$t0")"
 }
 
+# stock_full_suite VARIANT: full_suite on build/stock-VARIANT, unless a
+# finished log of the same stock interpreter is already there.  Stock's
+# results do not depend on the series, and a debug suite takes about 45
+# minutes on two cores: the log is kept, with the key of the tree and the
+# configure flags it was made from, and reused while that key holds.
+stock_full_suite() {
+    local variant=stock-$1 log key
+    log=$FULL_LOGS/$variant.log
+    key="$(srcgit rev-parse pristine)|$(cat "$BUILD/$variant/.configure-flags")"
+    if [ -f "$log.key" ] && [ "$(cat "$log.key")" = "$key" ] && grep -q '^Result: ' "$log"; then
+        note "reusing the full suite of build/$variant (${log#"$ROOT"/}, $(date -r "$log" -u '+%Y-%m-%d %H:%M UTC')): $("$(host_python)" "$ROOT/scripts/regrtest_log.py" summary "$log")"
+        return
+    fi
+    rm -f "$log.key"
+    full_suite "$variant"
+    echo "$key" >"$log.key"
+}
+
 # run_full_comparison [PREFIX]: build stock and patched interpreters, hunt
 # refleaks in test_functools with the long stress tests on, then run the
 # full suite on all four and compare stock with patched for each build.
@@ -57,7 +75,7 @@ run_full_comparison() {
 
     for build in "${FULL_BUILDS[@]}"; do
         variant=$prefix$build
-        full_suite "stock-$variant"
+        stock_full_suite "$variant"
         full_suite "$variant"
         phase "comparing stock-$variant with $variant"
         "$(host_python)" "$ROOT/scripts/regrtest_log.py" compare "$variant" \
