@@ -366,15 +366,16 @@ cp_store(PyObject *obj, PyObject *name, PyObject *mapping, Py_ssize_t ix,
 }
 
 /* The owner of rec got value from the getter: store it, unless a greenlet
-   of this thread stored its own first (see cp_compute_beside_owner());
-   then that one is kept.  Return the value to give the caller, or NULL;
-   consume the reference to value. */
+   of this thread stored its own first (see cp_compute_beside_owner()) or
+   another thread assigned one to the slot (_PyCachedProperty_SlotAssigned());
+   then that one is kept, if it is still there.  Return the value to give
+   the caller, or NULL; consume the reference to value. */
 static PyObject *
 cp_store_result(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
                 PyObject *mapping, Py_ssize_t ix, PyObject *value,
                 cp_inflight *rec)
 {
-    if (rec->sibling_stored) {
+    if (FT_ATOMIC_LOAD_INT_RELAXED(rec->sibling_stored)) {
         PyObject *stored;
         int found = cp_lookup(cp, obj, name, mapping, &stored, &ix);
         if (found != 0) {
@@ -493,7 +494,7 @@ cp_compute_beside_owner(cachedpropertyobject *cp, PyObject *obj,
         return NULL;
     }
     // The record lives as long as its owner computes, on this thread.
-    rec->sibling_stored = 1;
+    FT_ATOMIC_STORE_INT_RELAXED(rec->sibling_stored, 1);
     return result;
 }
 
@@ -891,6 +892,30 @@ done:
     return result;
 }
 
+/* A value was assigned to obj's slot of member through the claimed slot
+   of self.  A value another thread assigns while this one computes it
+   wins, as a greenlet's does: mark the computation in flight, unless this
+   thread owns it (a getter's own assignment is replaced by its result).
+   The claimed slot stores before it calls here, so an owner that sees the
+   mark finds the value, unless it is gone already. */
+void
+_PyCachedProperty_SlotAssigned(PyObject *self, PyObject *obj,
+                               PyObject *member)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    unsigned long me = _PyThreadState_GET()->thread_id;
+    Py_BEGIN_CRITICAL_SECTION(cp);
+    for (cp_inflight *rec = cp->inflight; rec != NULL; rec = rec->next) {
+        if (rec->instance == obj && rec->mapping == member) {
+            if (rec->flight.owner != me) {
+                FT_ATOMIC_STORE_INT_RELAXED(rec->sibling_stored, 1);
+            }
+            break;
+        }
+    }
+    Py_END_CRITICAL_SECTION();
+}
+
 PyDoc_STRVAR(cached_property_slot_missing_doc,
 "__slot_missing__($self, instance, slot)\n"
 "--\n"
@@ -928,6 +953,37 @@ cached_property_slot_missing(PyObject *self, PyObject *const *args,
 #define CACHED_PROPERTY_SLOT_MISSING_METHODDEF                          \
     {"__slot_missing__", _PyCFunction_CAST(cached_property_slot_missing), \
      METH_FASTCALL | METH_KEYWORDS, cached_property_slot_missing_doc},
+
+PyDoc_STRVAR(cached_property_slot_assigned_doc,
+"__slot_assigned__($self, instance, slot)\n"
+"--\n"
+"\n"
+"Note that a value was assigned to instance's slot.\n"
+"\n"
+"Called by the claimed slot after the assignment, for a cached_property\n"
+"named in the __slots__ of the class that defines it.  A value that\n"
+"another thread assigns while this thread runs the getter wins over the\n"
+"getter's result.");
+
+static PyObject *
+cached_property_slot_assigned(PyObject *self, PyObject *const *args,
+                              Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"instance", "slot"};
+    PyObject *params[2];
+    if (_PyDescr_BindArgs("cached_property.__slot_assigned__", names, 2, 2,
+                          args, nargs, kwnames, args + nargs, params) < 0)
+    {
+        return NULL;
+    }
+    // Only compared with the records' keys: any object will do.
+    _PyCachedProperty_SlotAssigned(self, params[0], params[1]);
+    Py_RETURN_NONE;
+}
+
+#define CACHED_PROPERTY_SLOT_ASSIGNED_METHODDEF                           \
+    {"__slot_assigned__", _PyCFunction_CAST(cached_property_slot_assigned), \
+     METH_FASTCALL | METH_KEYWORDS, cached_property_slot_assigned_doc},
 
 PyDoc_STRVAR(cached_property_init_subclass_doc,
 "__init_subclass__($cls, /, **kwargs)\n"
@@ -1437,6 +1493,7 @@ static PyMethodDef cached_property_methods[] = {
     CACHED_PROPERTY_GET_METHODDEF
     CACHED_PROPERTY_SET_NAME_METHODDEF
     CACHED_PROPERTY_SLOT_MISSING_METHODDEF
+    CACHED_PROPERTY_SLOT_ASSIGNED_METHODDEF
     CACHED_PROPERTY___REDUCE___METHODDEF
     {"__init_subclass__", _PyCFunction_CAST(cached_property_init_subclass),
      METH_VARARGS | METH_KEYWORDS | METH_CLASS,

@@ -18,7 +18,10 @@
    - obj.x reads the slot, and calls
      claimer.__slot_missing__(obj, member) only when the slot is empty,
      so a hit is a slot read (the specializer turns it into LOAD_ATTR_SLOT);
-   - obj.x = v and del obj.x write the slot, as the member descriptor does.
+   - obj.x = v and del obj.x write the slot, as the member descriptor does;
+     after an assignment, claimer.__slot_assigned__(obj, member) is called
+     if the claimer's type defines it (the specializer leaves stores to a
+     claimed slot to this descriptor, so that every assignment is seen).
 
    The member descriptor handed to __slot_missing__ reads and writes the
    slot itself (member.__get__(obj) raises AttributeError while it is
@@ -211,11 +214,43 @@ done:
     return result;
 }
 
+/* Write the slot through the member descriptor; after an assignment (not
+   a deletion), call claimer.__slot_assigned__(obj, member) if the
+   claimer's type defines it (not as None).  cached_property uses it to let
+   a value that another thread assigns while the getter runs win over the
+   getter's result. */
 static int
 claimed_slot_descr_set(PyObject *self, PyObject *obj, PyObject *value)
 {
-    PyObject *member = claimedslotobject_CAST(self)->member;
-    return Py_TYPE(member)->tp_descr_set(member, obj, value);
+    claimedslotobject *slot = claimedslotobject_CAST(self);
+    // Strong references: the store may run a finalizer that changes the class.
+    PyObject *member = Py_NewRef(slot->member);
+    PyObject *claimer = Py_NewRef(slot->claimer);
+    int rc = Py_TYPE(member)->tp_descr_set(member, obj, value);
+    if (rc < 0 || value == NULL) {
+        goto done;
+    }
+    if (Py_IS_TYPE(claimer, &_PyCachedProperty_Type)) {
+        _PyCachedProperty_SlotAssigned(claimer, obj, member);
+        goto done;
+    }
+    PyObject *hook = _PyObject_LookupSpecial(claimer,
+                                             &_Py_ID(__slot_assigned__));
+    if (hook == NULL) {
+        rc = PyErr_Occurred() ? -1 : 0;
+        goto done;
+    }
+    if (hook != Py_None) {
+        PyObject *args[2] = {obj, member};
+        PyObject *res = PyObject_Vectorcall(hook, args, 2, NULL);
+        rc = res == NULL ? -1 : 0;
+        Py_XDECREF(res);
+    }
+    Py_DECREF(hook);
+done:
+    Py_DECREF(claimer);
+    Py_DECREF(member);
+    return rc;
 }
 
 static PyObject *
