@@ -455,7 +455,12 @@ cp_compute(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
     PyObject *result = NULL;
     Py_ssize_t ix = -1;
     int found = 0;
-    if (seen < 0 || _Py_atomic_load_ssize(&cp->finish_count) != seen) {
+    /* A slot is always looked at again, which is cheap: a value that
+       another thread assigned since our caller looked, before we
+       registered (and so before it could mark the record), wins. */
+    if (seen < 0 || cp_is_slot(mapping) ||
+        _Py_atomic_load_ssize(&cp->finish_count) != seen)
+    {
         found = cp_lookup(cp, obj, name, mapping, &result, &ix);
     }
     if (found == 0) {
@@ -894,10 +899,13 @@ done:
 
 /* A value was assigned to obj's slot of member through the claimed slot
    of self.  A value another thread assigns while this one computes it
-   wins, as a greenlet's does: mark the computation in flight, unless this
-   thread owns it (a getter's own assignment is replaced by its result).
-   The claimed slot stores before it calls here, so an owner that sees the
-   mark finds the value, unless it is gone already. */
+   wins, as a greenlet's does: mark the computation in flight.  An
+   assignment by the thread that computes it (the getter's own) is replaced
+   by the getter's result, also when it replaced another thread's: clear
+   the mark.  The claimed slot stores before it calls here, so an owner
+   that sees the mark finds the value, unless it is gone already; an
+   assignment still in progress when the getter returns may be kept or
+   replaced, and every thread gets the value kept. */
 void
 _PyCachedProperty_SlotAssigned(PyObject *self, PyObject *obj,
                                PyObject *member)
@@ -907,9 +915,8 @@ _PyCachedProperty_SlotAssigned(PyObject *self, PyObject *obj,
     Py_BEGIN_CRITICAL_SECTION(cp);
     for (cp_inflight *rec = cp->inflight; rec != NULL; rec = rec->next) {
         if (rec->instance == obj && rec->mapping == member) {
-            if (rec->flight.owner != me) {
-                FT_ATOMIC_STORE_INT_RELAXED(rec->sibling_stored, 1);
-            }
+            FT_ATOMIC_STORE_INT_RELAXED(rec->sibling_stored,
+                                        rec->flight.owner != me);
             break;
         }
     }

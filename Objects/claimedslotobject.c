@@ -301,7 +301,9 @@ static PyMemberDef claimed_slot_members[] = {
 PyDoc_STRVAR(claimed_slot_doc,
 "A slot of __slots__ claimed by the class variable of the same name.\n"
 "\n"
-"Reading an empty slot calls claimer.__slot_missing__(instance, member).");
+"Reading an empty slot calls claimer.__slot_missing__(instance, member);\n"
+"an assignment calls claimer.__slot_assigned__(instance, member) after it,\n"
+"if the claimer's type defines it.");
 
 PyTypeObject _PyClaimedSlot_Type = {
     PyVarObject_HEAD_INIT(&PyType_Type, 0)
