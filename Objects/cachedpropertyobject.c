@@ -1071,10 +1071,10 @@ cached_property_init_subclass(PyObject *cls, PyObject *args, PyObject *kwargs)
    pycore_descrobject.h: nothing of this descriptor is in flight, so the
    computation takes the embedded record, and the instance keeps its
    attributes in inline values, or the value in a slot the descriptor
-   claimed (LOAD_ATTR_CACHED_PROPERTY_SLOT).  Everything else (waiting for another
-   thread, re-entry, fork) deoptimizes to the generic path above, and the
-   two functions below take over when the inline store or end meets
-   anything unusual.  The free-threaded build does not specialize in 3.13,
+   claimed (LOAD_ATTR_CACHED_PROPERTY_SLOT).  Everything else (waiting for
+   another thread, re-entry, fork) deoptimizes to the generic path above,
+   and the two functions below take over when the inline store or end
+   meets anything unusual.  The free-threaded build does not specialize in 3.13,
    so none of this runs there. */
 
 /* The specializer (specialize_cached_property() in Python/specialize.c)
