@@ -1074,8 +1074,8 @@ cached_property_init_subclass(PyObject *cls, PyObject *args, PyObject *kwargs)
    claimed (LOAD_ATTR_CACHED_PROPERTY_SLOT).  Everything else (waiting for
    another thread, re-entry, fork) deoptimizes to the generic path above,
    and the two functions below take over when the inline store or end
-   meets anything unusual.  The free-threaded build does not specialize in 3.13,
-   so none of this runs there. */
+   meets anything unusual.  The free-threaded build does not specialize in
+   3.13, so none of this runs there. */
 
 /* The specializer (specialize_cached_property() in Python/specialize.c)
    checks the getter and remembers its version in inline_func_version for
