@@ -923,6 +923,26 @@ _PyCachedProperty_SlotAssigned(PyObject *self, PyObject *obj,
     Py_END_CRITICAL_SECTION();
 }
 
+/* Bind the arguments (instance, slot) of the hooks that a claimed slot
+   calls, __slot_missing__ and __slot_assigned__, with the errors that the
+   Python version's def gives.  Return 0, or -1 with an exception set. */
+static int
+cp_bind_slot_hook_args(const char *qualname, PyObject *const *args,
+                       Py_ssize_t nargs, PyObject *kwnames, PyObject **obj,
+                       PyObject **member)
+{
+    static const char *const names[] = {"instance", "slot"};
+    PyObject *params[2];
+    if (_PyDescr_BindArgs(qualname, names, 2, 2, args, nargs, kwnames,
+                          args + nargs, params) < 0)
+    {
+        return -1;
+    }
+    *obj = params[0];
+    *member = params[1];
+    return 0;
+}
+
 PyDoc_STRVAR(cached_property_slot_missing_doc,
 "__slot_missing__($self, instance, slot)\n"
 "--\n"
@@ -937,14 +957,12 @@ static PyObject *
 cached_property_slot_missing(PyObject *self, PyObject *const *args,
                              Py_ssize_t nargs, PyObject *kwnames)
 {
-    static const char *const names[] = {"instance", "slot"};
-    PyObject *params[2];
-    if (_PyDescr_BindArgs("cached_property.__slot_missing__", names, 2, 2,
-                          args, nargs, kwnames, args + nargs, params) < 0)
+    PyObject *obj, *member;
+    if (cp_bind_slot_hook_args("cached_property.__slot_missing__", args,
+                               nargs, kwnames, &obj, &member) < 0)
     {
         return NULL;
     }
-    PyObject *obj = params[0], *member = params[1];
     /* The member descriptor reads and writes the slot, and checks that obj
        has it: any member will do (a claimed slot that was replaced in the
        class since, say). */
@@ -976,15 +994,14 @@ static PyObject *
 cached_property_slot_assigned(PyObject *self, PyObject *const *args,
                               Py_ssize_t nargs, PyObject *kwnames)
 {
-    static const char *const names[] = {"instance", "slot"};
-    PyObject *params[2];
-    if (_PyDescr_BindArgs("cached_property.__slot_assigned__", names, 2, 2,
-                          args, nargs, kwnames, args + nargs, params) < 0)
+    PyObject *obj, *member;
+    if (cp_bind_slot_hook_args("cached_property.__slot_assigned__", args,
+                               nargs, kwnames, &obj, &member) < 0)
     {
         return NULL;
     }
     // Only compared with the records' keys: any object will do.
-    _PyCachedProperty_SlotAssigned(self, params[0], params[1]);
+    _PyCachedProperty_SlotAssigned(self, obj, member);
     Py_RETURN_NONE;
 }
 
