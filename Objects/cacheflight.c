@@ -85,8 +85,13 @@ finalizing_without_owner(_PyCacheFlight *flight)
 }
 
 /* The thread that forked lives on in the child, so a flight of its own is
-   still running; the threads that waited for it are gone with their
-   references. */
+   still running, and the threads that the child starts wait for it as
+   they would in the parent; the threads that waited for it are gone with
+   their references.  Its own: begun by the thread that made every fork()
+   since (a flight of a thread of the parent that is gone, whose identifier
+   the forking thread happens to reuse, is an orphan).  The first caller in
+   the child takes it over for the child's generation, holding the lock of
+   the flight's table, before which its owner cannot end it. */
 int
 _PyCacheFlight_Orphaned(_PyCacheFlight *flight)
 {
@@ -97,7 +102,7 @@ _PyCacheFlight_Orphaned(_PyCacheFlight *flight)
         return finalizing_without_owner(flight);
     }
     if (flight->owner == flights->fork_thread &&
-        flight->owner == current_thread_id())
+        flight->fork_generation + 1 >= flights->fork_thread_since)
     {
         flight->fork_generation = generation;
         _Py_atomic_store_ssize_relaxed(&flight->refcount, 1);
@@ -277,8 +282,13 @@ void
 _PyCacheFlight_AfterForkChild(PyInterpreterState *interp)
 {
     struct _Py_cache_flights *flights = &interp->cache_flights;
-    _Py_atomic_add_uint64(&flights->fork_generation, 1);
-    flights->fork_thread = PyThread_get_thread_ident();
+    uint64_t generation = _Py_atomic_add_uint64(&flights->fork_generation,
+                                                1) + 1;
+    unsigned long me = PyThread_get_thread_ident();
+    if (flights->fork_thread != me) {
+        flights->fork_thread_since = generation;
+    }
+    flights->fork_thread = me;
     _PyMutex_at_fork_reinit(&flights->mutex);
     flights->waiters = NULL;
 }
