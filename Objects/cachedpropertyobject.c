@@ -71,6 +71,7 @@ cp_inflight_register(cachedpropertyobject *cp, PyObject *obj,
     }
     rec->instance = obj;
     rec->mapping = mapping;
+    rec->claim = NULL;
     _PyCacheFlight_Begin(&rec->flight);
     rec->sibling_stored = 0;
     rec->next = cp->inflight;
@@ -425,10 +426,20 @@ cp_count_finish(cachedpropertyobject *cp)
     FT_ATOMIC_STORE_SSIZE_RELAXED(cp->finish_count, cp->finish_count + 1);
 }
 
+static void cp_slot_unclaim(cp_inflight *rec);
+static void cp_slot_end(cp_inflight *rec);
+
 /* Unregister rec (the caller owns it) and wake up its waiters. */
 static void
 cp_finish(cachedpropertyobject *cp, cp_inflight *rec)
 {
+    if (rec->claim != NULL) {
+        Py_BEGIN_CRITICAL_SECTION(rec->instance);
+        cp_slot_unclaim(rec);
+        Py_END_CRITICAL_SECTION();
+        cp_slot_end(rec);
+        return;
+    }
     Py_BEGIN_CRITICAL_SECTION(cp);
     /* Counted before the record goes: whoever claims a record after this
        one is gone also sees the new count (see cp_compute()). */
@@ -576,11 +587,241 @@ cp_get_or_compute(cachedpropertyobject *cp, PyObject *obj, PyObject *name,
     }
 }
 
+/* Computations registered in the claim word of the slot where the value
+   goes (_Py_SLOT_CLAIM_FOLLOWS), rather than in the descriptor's list.
+   The word is NULL while nothing computes the value.  A thread claims it
+   with one compare-and-swap from NULL to a record of its own, with no lock
+   held; every other access to the word holds the critical section on the
+   instance: the owner stores the value and clears the word in one, and
+   other threads take their reference to the record, or mark it, in one.
+   So an uncontended first access costs one atomic operation more than a
+   store into a plain slot, and computations of distinct instances share
+   no lock. */
+
+static int cp_fields_in_dict(PyObject *self);
+static int cp_read_field(PyObject *self, PyObject *key, int in_dict,
+                         PyObject **value);
+
+static cp_inflight *
+cp_slot_new_record(PyObject *obj, PyObject *member, cp_inflight **claim)
+{
+    cp_inflight *rec = PyMem_Malloc(sizeof(cp_inflight));
+    if (rec == NULL) {
+        return NULL;
+    }
+    rec->instance = obj;
+    rec->mapping = member;
+    rec->next = NULL;
+    rec->claim = claim;
+    _PyCacheFlight_Begin(&rec->flight);
+    rec->sibling_stored = 0;
+    rec->embedded = 0;
+    return rec;
+}
+
+// Whether rec, a record of the current thread, now claims the word.
+static int
+cp_slot_try_claim(cp_inflight **claim, cp_inflight *rec)
+{
+#ifdef Py_GIL_DISABLED
+    cp_inflight *expected = NULL;
+    return _Py_atomic_compare_exchange_ptr(claim, &expected, rec);
+#else
+    if (*claim != NULL) {
+        return 0;
+    }
+    *claim = rec;
+    return 1;
+#endif
+}
+
+/* Clear the claim word of rec (the current thread owns it), in a critical
+   section on the instance.  The word may hold another record already: one
+   of a thread that took over after finding rec orphaned
+   (cp_slot_join()). */
+static void
+cp_slot_unclaim(cp_inflight *rec)
+{
+    if (FT_ATOMIC_LOAD_PTR_RELAXED(*rec->claim) == rec) {
+        FT_ATOMIC_STORE_PTR_RELEASE(*rec->claim, NULL);
+    }
+}
+
+// After cp_slot_unclaim(): wake up rec's waiters, and drop the owner's reference.
+static void
+cp_slot_end(cp_inflight *rec)
+{
+    rec->claim = NULL;
+    rec->instance = NULL;
+    if (_PyCacheFlight_End(&rec->flight) && !rec->embedded) {
+        PyMem_Free(rec);
+    }
+}
+
+/* As the owner of rec: store value (a new reference, which is consumed) in
+   obj's slot of member and clear the claim word, in one critical section on
+   obj.  A value that a greenlet of this thread stored first, or that
+   another thread assigned meanwhile (rec->sibling_stored), is kept
+   instead, if it is still there.  Return the value to give the caller, or
+   NULL with an exception set. */
+static PyObject *
+cp_slot_store(PyObject *obj, PyObject *member, cp_inflight *rec,
+              PyObject *value)
+{
+    PyMemberDef *def = ((PyMemberDescrObject *)member)->d_member;
+    PyObject **addr = (PyObject **)((char *)obj + def->offset);
+    PyObject *held = NULL;
+    if (!PyObject_TypeCheck(obj, PyDescr_TYPE(member))) {
+        /* The getter changed obj's class to one that the member descriptor
+           refuses: its TypeError, as slot.__set__(obj, value) gives in the
+           Python version. */
+        if (Py_TYPE(member)->tp_descr_set(member, obj, value) < 0) {
+            Py_CLEAR(value);
+        }
+        Py_BEGIN_CRITICAL_SECTION(obj);
+        cp_slot_unclaim(rec);
+        Py_END_CRITICAL_SECTION();
+        return value;
+    }
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    PyObject *stored = NULL;
+    if (FT_ATOMIC_LOAD_INT_RELAXED(rec->sibling_stored)) {
+        stored = *addr;
+    }
+    if (stored != NULL) {
+        held = value;
+        value = Py_NewRef(stored);
+    }
+    else {
+        held = *addr;
+        FT_ATOMIC_STORE_PTR_RELEASE(*addr, Py_NewRef(value));
+    }
+    cp_slot_unclaim(rec);
+    Py_END_CRITICAL_SECTION();
+    // After the critical section: a finalizer may look at obj.
+    Py_XDECREF(held);
+    return value;
+}
+
+/* As the owner of rec: compute obj's value into the slot of member. */
+static PyObject *
+cp_slot_compute(PyObject *obj, PyObject *func, PyObject *member,
+                cp_inflight *rec)
+{
+    /* A value stored since our caller looked: by an owner that finished
+       before we claimed, or by another thread that assigned it before we
+       claimed (and so found no record to mark). */
+    PyObject *result;
+    int found = _PyMember_LoadObject(member, obj, &result);
+    if (found == 0) {
+        result = PyObject_CallOneArg(func, obj);
+        if (result != NULL) {
+            result = cp_slot_store(obj, member, rec, result);
+            cp_slot_end(rec);
+            return result;
+        }
+    }
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    cp_slot_unclaim(rec);
+    Py_END_CRITICAL_SECTION();
+    cp_slot_end(rec);
+    return result;
+}
+
+/* A reference to the record that claims the word, taken in a critical
+   section on obj, or NULL if none does (any more).  A record orphaned by a
+   fork() is dropped from the word: it never ends (and leaks). */
+static cp_inflight *
+cp_slot_join(PyObject *obj, cp_inflight **claim)
+{
+    cp_inflight *rec;
+    Py_BEGIN_CRITICAL_SECTION(obj);
+    rec = FT_ATOMIC_LOAD_PTR_ACQUIRE(*claim);
+    if (rec != NULL && _PyCacheFlight_Orphaned(&rec->flight)) {
+        FT_ATOMIC_STORE_PTR_RELEASE(*claim, NULL);
+        rec = NULL;
+    }
+    if (rec != NULL) {
+        _PyCacheFlight_AddRef(&rec->flight, 1);
+    }
+    Py_END_CRITICAL_SECTION();
+    return rec;
+}
+
+// As cp_error(), for the attribute of self, whose name is read only now.
+static PyObject *
+cp_slot_error(PyObject *self, PyObject *obj, PyObject *exc, const char *what)
+{
+    PyObject *name;
+    if (cp_read_field(self, &_Py_ID(attrname), cp_fields_in_dict(self),
+                      &name) < 0)
+    {
+        return NULL;
+    }
+    cp_error(exc, obj, name, what);
+    Py_DECREF(name);
+    return NULL;
+}
+
+/* Get obj's value in the slot of member, whose claim word is claim,
+   computing it once with func. */
+static PyObject *
+cp_slot_get_or_compute(cachedpropertyobject *cp, PyObject *obj,
+                       PyObject *func, PyObject *member, cp_inflight **claim)
+{
+    PyObject *self = (PyObject *)cp;
+    for (;;) {
+        cp_inflight *rec;
+        if (FT_ATOMIC_LOAD_PTR_ACQUIRE(*claim) == NULL) {
+            rec = cp_slot_new_record(obj, member, claim);
+            if (rec == NULL) {
+                return PyErr_NoMemory();
+            }
+            if (cp_slot_try_claim(claim, rec)) {
+                return cp_slot_compute(obj, func, member, rec);
+            }
+            PyMem_Free(rec);
+        }
+        rec = cp_slot_join(obj, claim);
+        if (rec != NULL) {
+            if (_PyCacheFlight_Reentered(&rec->flight)) {
+                cp_inflight_decref(rec);
+                return cp_slot_error(self, obj, PyExc_RuntimeError,
+                                     "recursive access from its own getter");
+            }
+            if (rec->flight.owner == _PyThreadState_GET()->thread_id) {
+                PyObject *result = cp_compute_beside_owner(
+                    cp, obj, NULL, func, member, rec);
+                cp_inflight_decref(rec);
+                return result;
+            }
+            int rc = _PyCacheFlight_Wait(&rec->flight);
+            cp_inflight_decref(rec);
+            if (rc > 0) {
+                return cp_slot_error(self, obj, PyExc_RuntimeError,
+                                     "deadlock detected (it is being "
+                                     "computed by a thread that is waiting "
+                                     "for this one)");
+            }
+            if (rc < 0) {
+                return NULL;
+            }
+        }
+        PyObject *value;
+        int found = _PyMember_LoadObject(member, obj, &value);
+        if (found != 0) {
+            return value;
+        }
+        // The getter raised (or the value is gone already): try again.
+    }
+}
+
 /* Copy func and attrname from cp's __dict__ into the descriptor (see
    _PyCachedPropertyObject), if the dict is a dict with str keys only:
    looking up a str there runs no code of the user's.  Both locks are held,
    so that the entries and the version belong together; the copy is read
-   holding the descriptor's lock. */
+   holding the descriptor's lock, or, by cp_copied_func(), without a lock:
+   for it the version is a sequence count, 0 while the copy changes. */
 static void
 cp_copy_fields(cachedpropertyobject *cp)
 {
@@ -603,9 +844,20 @@ cp_copy_fields(cachedpropertyobject *cp)
         if (name != NULL && PyUnicode_CheckExact(name) && func != NULL) {
             old_name = cp->attrname;
             old_func = cp->func;
+            FT_ATOMIC_STORE_UINT64_RELAXED(cp->fields_version, 0);
+#ifdef Py_GIL_DISABLED
+            _Py_atomic_fence_release();
+            // For _Py_TryXGetRef() in cp_copied_func().
+            _PyObject_SetMaybeWeakref(func);
+#endif
             cp->attrname = Py_NewRef(name);
-            cp->func = Py_NewRef(func);
+            FT_ATOMIC_STORE_PTR_RELAXED(cp->func, Py_NewRef(func));
+#ifdef Py_GIL_DISABLED
+            _Py_atomic_store_uint64_release(&cp->fields_version,
+                                            mp->ma_version_tag);
+#else
             cp->fields_version = mp->ma_version_tag;
+#endif
         }
     }
     Py_END_CRITICAL_SECTION2();
@@ -632,6 +884,45 @@ cp_copied_fields(cachedpropertyobject *cp, PyObject **name, PyObject **func)
     *name = Py_NewRef(cp->attrname);
     *func = Py_NewRef(cp->func);
     return 1;
+}
+
+/* Without a lock: a new reference to the copy of func, if it is still the
+   entry of cp's __dict__, or NULL.  On the free-threaded build the copy may
+   change meanwhile, and the old function go; _Py_TryXGetRef() takes a
+   reference only to a function that is still alive and still the copy,
+   and the version, read again last, says whether the function is the one
+   copied with it.  The dict read may be one that __dict__'s setter
+   replaced since, but that setter makes the version 0 first. */
+static PyObject *
+cp_copied_func(cachedpropertyobject *cp)
+{
+#ifdef Py_GIL_DISABLED
+    uint64_t version = _Py_atomic_load_uint64_acquire(&cp->fields_version);
+    PyDictObject *dict = _Py_atomic_load_ptr_acquire(&cp->dict);
+    if (version == 0 || dict == NULL ||
+        _Py_atomic_load_uint64_relaxed(&dict->ma_version_tag) != version)
+    {
+        return NULL;
+    }
+    PyObject *func = _Py_TryXGetRef(&cp->func);
+    if (func == NULL) {
+        return NULL;
+    }
+    _Py_atomic_fence_acquire();
+    if (_Py_atomic_load_uint64_relaxed(&cp->fields_version) != version) {
+        Py_DECREF(func);
+        return NULL;
+    }
+    return func;
+#else
+    PyDictObject *dict = (PyDictObject *)cp->dict;
+    if (cp->fields_version == 0 || dict == NULL ||
+        dict->ma_version_tag != cp->fields_version)
+    {
+        return NULL;
+    }
+    return Py_NewRef(cp->func);
+#endif
 }
 
 /* Whether func and attrname of self are the entries of its __dict__ that
@@ -855,12 +1146,23 @@ _PyCachedProperty_SlotMissing(PyObject *self, PyObject *obj, PyObject *member)
     cp_inflight *rec = NULL;
     int owner = 0, copied = 0;
     Py_ssize_t seen = -1;
+    // A slot of a class that claimed it (always, but for a call by hand).
+    cp_inflight **claim = _PyCachedProperty_ClaimWord(member, obj);
+    if (claim != NULL && in_dict) {
+        // The usual first access, which takes no lock but obj's.
+        func = cp_copied_func(cp);
+        if (func != NULL) {
+            result = cp_slot_get_or_compute(cp, obj, func, member, claim);
+            Py_DECREF(func);
+            return result;
+        }
+    }
     if (in_dict) {
         /* The usual first access, as in __get__: the copied fields, and the
            record claimed in the same critical section. */
         Py_BEGIN_CRITICAL_SECTION(cp);
         copied = cp_copied_fields(cp, &name, &func);
-        if (copied) {
+        if (copied && claim == NULL) {
             // NULL when out of memory: cp_get_or_compute() tries again.
             rec = cp_claim(cp, obj, member, &owner);
         }
@@ -890,7 +1192,13 @@ _PyCachedProperty_SlotMissing(PyObject *self, PyObject *obj, PyObject *member)
             goto done;
         }
     }
-    result = cp_get_or_compute(cp, obj, name, func, member, rec, owner, seen);
+    if (claim != NULL) {
+        result = cp_slot_get_or_compute(cp, obj, func, member, claim);
+    }
+    else {
+        result = cp_get_or_compute(cp, obj, name, func, member, rec, owner,
+                                   seen);
+    }
 done:
     Py_XDECREF(name);
     Py_XDECREF(func);
@@ -912,6 +1220,24 @@ _PyCachedProperty_SlotAssigned(PyObject *self, PyObject *obj,
 {
     cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
     unsigned long me = _PyThreadState_GET()->thread_id;
+    cp_inflight **claim = _PyCachedProperty_ClaimWord(member, obj);
+    if (claim != NULL) {
+        /* The store before the load of the word: an owner claims the word
+           before it looks at the slot, so either it finds the value or we
+           find its record.  And the record in a critical section on obj:
+           its owner clears the word in one before the record can go. */
+#ifdef Py_GIL_DISABLED
+        _Py_atomic_fence_seq_cst();
+#endif
+        Py_BEGIN_CRITICAL_SECTION(obj);
+        cp_inflight *rec = FT_ATOMIC_LOAD_PTR_ACQUIRE(*claim);
+        if (rec != NULL) {
+            FT_ATOMIC_STORE_INT_RELAXED(rec->sibling_stored,
+                                        rec->flight.owner != me);
+        }
+        Py_END_CRITICAL_SECTION();
+        return;
+    }
     Py_BEGIN_CRITICAL_SECTION(cp);
     for (cp_inflight *rec = cp->inflight; rec != NULL; rec = rec->next) {
         if (rec->instance == obj && rec->mapping == member) {
@@ -1508,8 +1834,33 @@ error:
     return result;
 }
 
+/* cp.__dict__ = d.  The copy of func and attrname is of the old dict: it
+   becomes stale (version 0) before that dict can go, so that
+   cp_copied_func(), which reads the dict's version without a lock, never
+   trusts a version read from a dict that is gone. */
+static int
+cached_property_set_dict(PyObject *self, PyObject *value, void *context)
+{
+    cachedpropertyobject *cp = cachedpropertyobject_CAST(self);
+    // As for instances of Python classes: del cp.__dict__ empties it.
+    if (value != NULL && !PyDict_Check(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "__dict__ must be set to a dictionary, not a '%.200s'",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    PyObject *old;
+    Py_BEGIN_CRITICAL_SECTION(self);
+    FT_ATOMIC_STORE_UINT64_RELAXED(cp->fields_version, 0);
+    old = cp->dict;
+    FT_ATOMIC_STORE_PTR_RELEASE(cp->dict, Py_XNewRef(value));
+    Py_END_CRITICAL_SECTION();
+    Py_XDECREF(old);
+    return 0;
+}
+
 static PyGetSetDef cached_property_getset[] = {
-    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict},
+    {"__dict__", PyObject_GenericGetDict, cached_property_set_dict},
     {NULL}
 };
 
