@@ -728,9 +728,24 @@ cp_slot_compute(PyObject *obj, PyObject *func, PyObject *member,
     return result;
 }
 
+// The descriptor that rec, an embedded record, is part of.
+static PyObject *
+cp_of_embedded(cp_inflight *rec)
+{
+    assert(rec->embedded);
+    return (PyObject *)((char *)rec
+                        - offsetof(cachedpropertyobject, first_record));
+}
+
 /* A reference to the record that claims the word, taken in a critical
-   section on obj, or NULL if none does (any more).  A record orphaned by a
-   fork() is dropped from the word: it never ends (and leaks). */
+   section on obj, or NULL if none does (any more); drop it with
+   cp_slot_leave().  A record orphaned by a fork() is dropped from the
+   word: it never ends (and leaks).  The record may be the embedded one of
+   another descriptor than the caller's (LOAD_ATTR_CACHED_PROPERTY_SLOT
+   registers it, and obj's class may change since, or a hand call of
+   __slot_missing__ name another descriptor): a reference to that
+   descriptor keeps the record alive while we wait.  Its owner holds one
+   until it clears the word, so it is alive now. */
 static cp_inflight *
 cp_slot_join(PyObject *obj, cp_inflight **claim)
 {
@@ -743,9 +758,21 @@ cp_slot_join(PyObject *obj, cp_inflight **claim)
     }
     if (rec != NULL) {
         _PyCacheFlight_AddRef(&rec->flight, 1);
+        if (rec->embedded) {
+            Py_INCREF(cp_of_embedded(rec));
+        }
     }
     Py_END_CRITICAL_SECTION();
     return rec;
+}
+
+// Drop the references that cp_slot_join() took.
+static void
+cp_slot_leave(cp_inflight *rec)
+{
+    PyObject *keeper = rec->embedded ? cp_of_embedded(rec) : NULL;
+    cp_inflight_decref(rec);
+    Py_XDECREF(keeper);
 }
 
 // As cp_error(), for the attribute of self, whose name is read only now.
@@ -785,18 +812,18 @@ cp_slot_get_or_compute(cachedpropertyobject *cp, PyObject *obj,
         rec = cp_slot_join(obj, claim);
         if (rec != NULL) {
             if (_PyCacheFlight_Reentered(&rec->flight)) {
-                cp_inflight_decref(rec);
+                cp_slot_leave(rec);
                 return cp_slot_error(self, obj, PyExc_RuntimeError,
                                      "recursive access from its own getter");
             }
             if (rec->flight.owner == _PyThreadState_GET()->thread_id) {
                 PyObject *result = cp_compute_beside_owner(
                     cp, obj, NULL, func, member, rec);
-                cp_inflight_decref(rec);
+                cp_slot_leave(rec);
                 return result;
             }
             int rc = _PyCacheFlight_Wait(&rec->flight);
-            cp_inflight_decref(rec);
+            cp_slot_leave(rec);
             if (rc > 0) {
                 return cp_slot_error(self, obj, PyExc_RuntimeError,
                                      "deadlock detected (it is being "
@@ -892,7 +919,10 @@ cp_copied_fields(cachedpropertyobject *cp, PyObject **name, PyObject **func)
    reference only to a function that is still alive and still the copy,
    and the version, read again last, says whether the function is the one
    copied with it.  The dict read may be one that __dict__'s setter
-   replaced since, but that setter makes the version 0 first. */
+   replaced and freed since, but that setter makes the version 0 first, so
+   what was read from it is never trusted; reading it is safe as for
+   _Py_TryIncrefCompare(): the memory of freed objects stays mapped until
+   every thread has passed a quiescent state, and this one has not. */
 static PyObject *
 cp_copied_func(cachedpropertyobject *cp)
 {
