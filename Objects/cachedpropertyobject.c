@@ -647,7 +647,8 @@ cp_slot_unclaim(cp_inflight *rec)
     }
 }
 
-// After cp_slot_unclaim(): wake up rec's waiters, and drop the owner's reference.
+/* After cp_slot_unclaim(): wake up rec's waiters, and drop the owner's
+   reference. */
 static void
 cp_slot_end(cp_inflight *rec)
 {
