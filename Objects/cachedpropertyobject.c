@@ -860,16 +860,22 @@ cp_copy_fields(cachedpropertyobject *cp)
     if (dict == NULL) {
         return;
     }
+    PyObject *name = NULL, *func = NULL;
     Py_BEGIN_CRITICAL_SECTION2(cp, dict);
     PyDictObject *mp = (PyDictObject *)dict;
+    /* The lookups must not take the dict's lock again: where the lock-free
+       read of PyDict_GetItemWithError() fails (a value that another thread
+       owns), it locks the dict, which we hold, and blocking on it suspends
+       this critical section, letting another thread copy the fields in
+       between: both then drop the same old copy. */
     if (cp->dict == dict && PyDict_CheckExact(dict) &&
-        DK_IS_UNICODE(mp->ma_keys))
+        DK_IS_UNICODE(mp->ma_keys) &&
+        _PyDict_GetItemRef_Unicode_LockHeld(mp, &_Py_ID(attrname),
+                                            &name) > 0 &&
+        _PyDict_GetItemRef_Unicode_LockHeld(mp, &_Py_ID(func), &func) > 0)
     {
-        PyObject *name = PyDict_GetItemWithError(dict,
-                                                 &_Py_ID(attrname));
-        PyObject *func = PyDict_GetItemWithError(dict, &_Py_ID(func));
         assert(!PyErr_Occurred());
-        if (name != NULL && PyUnicode_CheckExact(name) && func != NULL) {
+        if (PyUnicode_CheckExact(name)) {
             old_name = cp->attrname;
             old_func = cp->func;
             FT_ATOMIC_STORE_UINT64_RELAXED(cp->fields_version, 0);
@@ -890,6 +896,8 @@ cp_copy_fields(cachedpropertyobject *cp)
     }
     Py_END_CRITICAL_SECTION2();
     Py_DECREF(dict);
+    Py_XDECREF(name);
+    Py_XDECREF(func);
     Py_XDECREF(old_name);
     Py_XDECREF(old_func);
 }
